@@ -1,0 +1,7 @@
+export * from './events.js';
+export * from './record.js';
+export * from './timestamp.js';
+export * from './classic.js';
+export * from './jsonl.js';
+export * from './parse.js';
+export { SAMPLES, type Sample } from './samples.js';
