@@ -1,0 +1,70 @@
+/** loadConfig: read, assemble, check and freeze a whole configuration. */
+
+import { Assembler } from './assemble.js';
+import { DiagnosticCollector, type DiagnosticOwner } from './diagnostics.js';
+import { removeDuplicates } from './duplicates.js';
+import { frozenArray } from './freeze.js';
+import { applyServiceLists } from './inherit.js';
+import { parseConfigFiles } from './parser.js';
+import { buildServiceConfig } from './service-config.js';
+import { SystemFiles } from './system-files.js';
+import type { LoadedConfig, ServiceConfig, SourcePosition } from './types.js';
+import { checkService } from './validate.js';
+
+export interface LoadOptions {
+  /** Service name to port database; default /etc/services. */
+  servicesFile?: string;
+  /** Protocol names; default /etc/protocols. */
+  protocolsFile?: string;
+  /** User database for `user`; default /etc/passwd. */
+  passwdFile?: string;
+  /** Group database for `group`; default /etc/group. */
+  groupFile?: string;
+  /**
+   * Directory that relative paths (the main file, include, includedir, server) are
+   * resolved against; default the process working directory, as in xinetd.
+   */
+  baseDir?: string;
+}
+
+/**
+ * Loads a configuration. A problem in the configuration files or the system databases
+ * does not throw: it becomes a diagnostic, a service with an error is left out and the
+ * other services load. A missing main file yields CONFIG_FILE_NOT_FOUND and no services.
+ */
+export function loadConfig(path: string, options: LoadOptions = {}): LoadedConfig {
+  const diagnostics = new DiagnosticCollector();
+  const baseDir = options.baseDir ?? process.cwd();
+  const assembler = new Assembler(diagnostics);
+  const files = parseConfigFiles(path, baseDir, diagnostics, (entry) => assembler.add(entry));
+  const { defaults, services: drafts } = assembler;
+  const system = new SystemFiles(
+    {
+      services: options.servicesFile ?? '/etc/services',
+      protocols: options.protocolsFile ?? '/etc/protocols',
+      passwd: options.passwdFile ?? '/etc/passwd',
+      group: options.groupFile ?? '/etc/group',
+    },
+    diagnostics,
+  );
+  const candidates: { service: ServiceConfig; owner: DiagnosticOwner }[] = [];
+  for (const draft of applyServiceLists(drafts, defaults, diagnostics)) {
+    const checked = checkService(draft, defaults, { diagnostics, system, baseDir });
+    if (checked === null) reportSkipped(draft.owner, draft.position, diagnostics);
+    else candidates.push({ service: buildServiceConfig(draft, checked), owner: draft.owner });
+  }
+  const services = removeDuplicates(candidates, diagnostics);
+  for (const { service, owner } of candidates) {
+    if (!services.some((kept) => kept.service === service)) reportSkipped(owner, service.position, diagnostics);
+  }
+  return Object.freeze({
+    services: frozenArray(services.map((candidate) => candidate.service)),
+    diagnostics: diagnostics.finish(),
+    files: frozenArray(files),
+  });
+}
+
+function reportSkipped(owner: DiagnosticOwner, position: SourcePosition, diagnostics: DiagnosticCollector): void {
+  const count = owner.errorCount === 1 ? '1 error' : `${owner.errorCount} errors`;
+  diagnostics.report('CONFIG_SERVICE_SKIPPED', `service is not loaded because of ${count}`, { position, owner });
+}
