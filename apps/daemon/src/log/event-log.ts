@@ -1,0 +1,169 @@
+/**
+ * The daemon's logging: one method per event, each writing the classic line that xinetd
+ * would write (only when the service's `log_type` and `log_on_*` flags ask for it) and a
+ * JSONL record carrying every field.
+ */
+import { hostname } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import pino from 'pino';
+import type { ServiceConfig } from '#config';
+import {
+  PINO_LEVELS,
+  eventFields,
+  eventSeverity,
+  formatProgramLine,
+  formatServiceLine,
+  messageFields,
+  type DaemonMessage,
+  type FailReason,
+  type LineParts,
+  type ServiceEvent,
+  type Severity,
+  type Source,
+} from '#logformat';
+import { SinkPool, type FileSink } from './sinks.js';
+
+/** The ident of the daemon's own lines; fail2ban and logwatch look for `xinetd[pid]`. */
+export const PROGRAM_NAME = 'xinetd';
+
+export interface EventLogOptions {
+  /** `-filelog` path; null writes the daemon's messages to `stderr`. */
+  programLog: string | null;
+  jsonLog: string | null;
+  debug: boolean;
+  /** Base for relative `log_type FILE` paths. */
+  baseDir: string;
+  stderr: NodeJS.WritableStream;
+}
+
+/** Which parts of each classic line a service shows, or null when the line is not written. */
+function classicParts(config: ServiceConfig, kind: ServiceEvent['event']): LineParts | null {
+  const success = config.logOnSuccess;
+  const failure = config.logOnFailure;
+  const parts: LineParts = { pid: success.has('PID'), host: false, exit: success.has('EXIT'), duration: success.has('DURATION') };
+  switch (kind) {
+    case 'START':
+      return success.size > 0 ? { ...parts, host: success.has('HOST') } : null;
+    case 'EXIT':
+      return parts.exit || parts.duration ? parts : null;
+    case 'FAIL':
+      return failure.size > 0 ? { ...parts, host: failure.has('HOST') } : null;
+    case 'USERID':
+    case 'NOID':
+      return success.has('USERID') || failure.has('USERID') ? parts : null;
+    case 'TRAFFIC':
+      return success.has('TRAFFIC') ? parts : null;
+  }
+}
+
+export class EventLog {
+  private readonly options: EventLogOptions;
+  private readonly sinks: SinkPool;
+  private readonly program: FileSink | null;
+  private readonly json: pino.Logger | null;
+  private readonly jsonDestination: ReturnType<typeof pino.destination> | null;
+
+  constructor(options: EventLogOptions) {
+    this.options = options;
+    this.sinks = new SinkPool((path, error) => this.reportSinkError(path, error));
+    this.program = options.programLog === null ? null : this.sinks.get(resolve(options.programLog));
+    if (options.jsonLog === null) {
+      this.json = null;
+      this.jsonDestination = null;
+    } else {
+      this.jsonDestination = this.sinks.get(resolve(options.jsonLog)).destination;
+      this.json = pino(
+        { base: { host: hostname() }, timestamp: pino.stdTimeFunctions.isoTime, level: 'trace' },
+        this.jsonDestination,
+      );
+    }
+  }
+
+  /** The absolute path of a `log_type FILE` log, relative paths taken from the start directory. */
+  serviceLogPath(config: ServiceConfig): string | null {
+    if (config.logType?.kind !== 'FILE') return null;
+    const path = config.logType.path;
+    return isAbsolute(path) ? path : resolve(this.options.baseDir, path);
+  }
+
+  started(config: ServiceConfig, pid: number, source: Source): void {
+    this.service(config, { event: 'START', service: config.id, pid, source });
+  }
+
+  exited(config: ServiceConfig, pid: number, status: number | null, signal: number | null, durationMs: number): void {
+    this.service(config, { event: 'EXIT', service: config.id, pid, status, signal, durationMs });
+  }
+
+  failed(config: ServiceConfig, reason: FailReason, source: Source): void {
+    this.service(config, { event: 'FAIL', service: config.id, reason, source });
+  }
+
+  notice(text: string): void {
+    this.message({ severity: 'NOTICE', text });
+  }
+
+  info(text: string): void {
+    this.message({ severity: 'INFO', text });
+  }
+
+  warning(text: string): void {
+    this.message({ severity: 'WARNING', text });
+  }
+
+  error(text: string): void {
+    this.message({ severity: 'ERROR', text });
+  }
+
+  debug(text: string): void {
+    if (this.options.debug) this.message({ severity: 'DEBUG', text });
+  }
+
+  message(message: DaemonMessage): void {
+    const line = formatProgramLine(new Date(), PROGRAM_NAME, process.pid, message);
+    if (this.program) this.program.write(line);
+    else this.options.stderr.write(`${line}\n`);
+    this.writeJson(message.severity, messageFields(message));
+  }
+
+  /** Reopens every log file (after rotation) and closes the ones no service uses any more. */
+  reopen(services: readonly ServiceConfig[]): void {
+    const inUse = new Set<string>();
+    if (this.program) inUse.add(this.program.path);
+    if (this.jsonDestination && this.options.jsonLog) inUse.add(resolve(this.options.jsonLog));
+    for (const config of services) {
+      const path = this.serviceLogPath(config);
+      if (path) inUse.add(path);
+    }
+    this.sinks.reopen(inUse);
+  }
+
+  flush(): void {
+    this.sinks.flushAll();
+  }
+
+  private service(config: ServiceConfig, event: ServiceEvent): void {
+    this.writeJson(eventSeverity(event), eventFields(event));
+    const path = this.serviceLogPath(config);
+    if (path === null) return;
+    const parts = classicParts(config, event.event);
+    if (parts === null) return;
+    this.sinks.get(path).write(formatServiceLine(new Date(), event, parts));
+  }
+
+  private writeJson(severity: Severity, fields: object): void {
+    if (!this.json) return;
+    const level = PINO_LEVELS[severity];
+    if (level >= 60) this.json.fatal(fields);
+    else if (level >= 50) this.json.error(fields);
+    else if (level >= 40) this.json.warn(fields);
+    else if (level >= 30) this.json.info(fields);
+    else this.json.debug(fields);
+  }
+
+  private reportSinkError(path: string, error: Error): void {
+    const text = `unable to write log file ${path}: ${error.message}; check the directory's permissions and free space`;
+    const line = formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text });
+    if (this.program && this.program.path !== path) this.program.write(line);
+    else this.options.stderr.write(`${line}\n`);
+  }
+}

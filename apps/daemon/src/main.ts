@@ -1,0 +1,171 @@
+/**
+ * `xinetd-ts`: the command line, start-up in the foreground or the background, the
+ * pidfile, and the signals xinetd answers to.
+ */
+import { fork } from 'node:child_process';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { Daemon, VERSION } from './daemon.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { EventLog } from './log/event-log.js';
+import { USAGE, UsageError, parseOptions, type Options } from './options.js';
+
+/** Set in the environment of the background copy that daemonizing starts. */
+const BACKGROUND_MARK = 'XINETD_TS_BACKGROUND';
+
+export interface Io {
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+function writePidFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // No earlier file to remove.
+  }
+  writeFileSync(path, `${process.pid}\n`, { mode: 0o644, flag: 'wx' });
+}
+
+/** Makes every path absolute, since the daemon changes to `/` once it runs. */
+function resolvePaths(options: Options): void {
+  options.configFile = resolvePath(options.configFile);
+  if (options.fileLog !== null) options.fileLog = resolvePath(options.fileLog);
+  if (options.jsonLog !== null) options.jsonLog = resolvePath(options.jsonLog);
+  if (options.pidFile !== null) options.pidFile = resolvePath(options.pidFile);
+}
+
+function removePidFile(path: string | null): void {
+  if (path === null) return;
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Starts a copy of this program in the background, in a new session, and returns once the
+ * copy reports that its services are up, as xinetd's parent does after forking.
+ */
+function daemonize(argv: readonly string[], io: Io): Promise<ExitCode> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (code: ExitCode) => {
+      if (!settled) resolve(code);
+      settled = true;
+    };
+    const child = fork(process.argv[1]!, [...argv], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      env: { ...io.env, [BACKGROUND_MARK]: '1' },
+    });
+    child.once('message', (message: { ready?: boolean; error?: string }) => {
+      if (message.error) io.stderr.write(`xinetd-ts: ${message.error}\n`);
+      child.disconnect();
+      child.unref();
+      settle(message.ready ? EXIT.OK : EXIT.CONFIG);
+    });
+    child.once('exit', (code) => {
+      if (!settled) io.stderr.write(`xinetd-ts: the background daemon exited during start-up with status ${code}\n`);
+      settle(EXIT.TEMPORARY);
+    });
+    child.once('error', (error) => {
+      if (!settled) io.stderr.write(`xinetd-ts: unable to start in the background: ${error.message}\n`);
+      settle(EXIT.TEMPORARY);
+    });
+  });
+}
+
+function printSummary(daemon: Daemon, options: Options, io: Io): void {
+  const lines = daemon.listening().map((entry) => `  ${entry.id.padEnd(20)} ${entry.address}`);
+  const logs = [options.fileLog, options.jsonLog].filter((path): path is string => path !== null);
+  io.stderr.write(`xinetd-ts ${VERSION}: ${lines.length} service${lines.length === 1 ? '' : 's'} listening\n${lines.join('\n')}\n`);
+  const serviceLogs = daemon.serviceLogPaths();
+  if (logs.length + serviceLogs.length > 0) io.stderr.write(`logs: ${[...serviceLogs, ...logs].join(', ')}\n`);
+}
+
+function reportReady(ready: boolean, error?: string): void {
+  if (process.send) {
+    process.send({ ready, error });
+    process.disconnect?.();
+  }
+}
+
+function installSignals(daemon: Daemon, options: Options, log: EventLog): void {
+  let exiting = false;
+  const exit = async (killServers: boolean) => {
+    if (exiting) return;
+    exiting = true;
+    await daemon.stop(killServers);
+    removePidFile(options.pidFile);
+    process.exit(EXIT.OK);
+  };
+  const reload = () => {
+    daemon.reload().catch((error: Error) => log.error(`reconfiguration failed: ${error.message}`));
+  };
+  process.on('SIGHUP', reload);
+  process.on('SIGUSR2', reload);
+  // xinetd 2.1 and many guides use SIGUSR1 to reload; Node would otherwise start its inspector.
+  process.on('SIGUSR1', reload);
+  process.on('SIGTERM', () => void exit(true));
+  process.on('SIGQUIT', () => void exit(false));
+  // xinetd ignores SIGINT unless it runs in the foreground for debugging.
+  process.on('SIGINT', () => {
+    if (options.foreground) void exit(true);
+  });
+}
+
+/** Runs the daemon; resolves only when start-up fails, since a running daemon exits from its signal handlers. */
+export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+  let options: Options;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`xinetd-ts: ${error.message}\n${USAGE}\n`);
+    return EXIT.CONFIG;
+  }
+  if (options.version) {
+    io.stderr.write(`xinetd-ts ${VERSION}\n`);
+    return EXIT.OK;
+  }
+  for (const warning of options.warnings) io.stderr.write(`xinetd-ts: ${warning}\n`);
+  resolvePaths(options);
+  if (!options.foreground && io.env[BACKGROUND_MARK] !== '1') return daemonize(argv, io);
+
+  process.umask(process.umask() | 0o022);
+  const log = new EventLog({
+    programLog: options.fileLog,
+    jsonLog: options.jsonLog,
+    debug: options.debug,
+    baseDir: process.cwd(),
+    stderr: io.stderr,
+  });
+  const environment = { ...io.env };
+  delete environment[BACKGROUND_MARK];
+  const daemon = new Daemon({ configFile: options.configFile, baseDir: process.cwd(), processLimit: options.processLimit, environment }, log);
+  installSignals(daemon, options, log);
+
+  const count = await daemon.start();
+  if (count === 0 && !options.stayAlive) {
+    log.message({ severity: 'CRITICAL', text: `${process.pid} {main} no services. Exiting...` });
+    log.flush();
+    reportReady(false, `no services could be started from ${options.configFile}; see the messages above or in the -filelog file`);
+    return EXIT.CONFIG;
+  }
+  if (options.pidFile !== null) {
+    try {
+      writePidFile(options.pidFile);
+    } catch (error) {
+      log.error(`unable to write pidfile ${options.pidFile}: ${(error as Error).message}`);
+    }
+  }
+  if (options.foreground) printSummary(daemon, options, io);
+  // Like xinetd, hold no directory open; relative paths were resolved at start-up.
+  process.chdir('/');
+  reportReady(true);
+  return new Promise<never>(() => {
+    // Runs until a signal handler exits the process.
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * xinetd's command line: exact single-dash words, each value in the next argument.
+ * `-jsonlog` is ours; the rest are xinetd 2.3.15's.
+ */
+import { suggest } from './suggest.js';
+
+export interface Options {
+  configFile: string;
+  /** The daemon's own messages go here in `-filelog` form; null means standard error. */
+  fileLog: string | null;
+  /** The JSONL event log, one object per line. */
+  jsonLog: string | null;
+  pidFile: string | null;
+  /** Stay in the foreground (`-dontfork`, and `-d`). */
+  foreground: boolean;
+  /** Keep running with no service available. */
+  stayAlive: boolean;
+  debug: boolean;
+  /** `-limit`: the most servers running at once over all services. */
+  processLimit: number | null;
+  version: boolean;
+  /** Warnings about the command line that do not stop the daemon. */
+  warnings: string[];
+}
+
+export const USAGE =
+  'Usage: xinetd-ts [-d] [-f config_file] [-filelog filename] [-jsonlog filename] [-pidfile filename] ' +
+  '[-dontfork] [-stayalive] [-limit proc_limit] [-version]';
+
+export class UsageError extends Error {}
+
+const VALUE_OPTIONS = ['-f', '-filelog', '-jsonlog', '-pidfile', '-limit', '-syslog', '-logprocs', '-cc', '-shutdownprocs'];
+const FLAG_OPTIONS = ['-d', '-dontfork', '-stayalive', '-version', '-reuse', '-inetd_compat', '-inetd_ipv6'];
+// Accepted so that existing init scripts keep working; they change nothing here.
+const ACCEPTED_NO_OPS = new Set(['-reuse', '-inetd_ipv6', '-logprocs', '-cc', '-shutdownprocs']);
+
+function parseLimit(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new UsageError(`-limit expects a positive whole number of processes, not "${value}"`);
+  }
+  return Number(value);
+}
+
+function applyValue(options: Options, option: string, value: string): void {
+  switch (option) {
+    case '-f':
+      options.configFile = value;
+      return;
+    case '-filelog':
+      options.fileLog = value;
+      return;
+    case '-jsonlog':
+      options.jsonLog = value;
+      return;
+    case '-pidfile':
+      options.pidFile = value;
+      return;
+    case '-limit':
+      options.processLimit = parseLimit(value);
+      return;
+    case '-syslog':
+      // TODO: send the daemon's messages to syslog; until then they need -filelog.
+      throw new UsageError('-syslog is not supported yet: use -filelog FILE for the daemon\'s own messages');
+  }
+}
+
+function applyFlag(options: Options, option: string): void {
+  if (option === '-d') {
+    options.debug = true;
+    options.foreground = true;
+    options.stayAlive = true;
+  } else if (option === '-dontfork') {
+    options.foreground = true;
+    options.stayAlive = true;
+  } else if (option === '-stayalive') {
+    options.stayAlive = true;
+  } else if (option === '-version') {
+    options.version = true;
+  } else if (option === '-inetd_compat') {
+    options.warnings.push('-inetd_compat is not supported yet: /etc/inetd.conf is not read');
+  }
+}
+
+/** Parses the command line, or throws a UsageError naming the bad argument. */
+export function parseOptions(argv: readonly string[]): Options {
+  const options: Options = {
+    configFile: '/etc/xinetd.conf',
+    fileLog: null,
+    jsonLog: null,
+    pidFile: null,
+    foreground: false,
+    stayAlive: false,
+    debug: false,
+    processLimit: null,
+    version: false,
+    warnings: [],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i]!;
+    if (!argument.startsWith('-')) throw new UsageError(`unexpected argument "${argument}"`);
+    if (VALUE_OPTIONS.includes(argument)) {
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError(`${argument} needs a value`);
+      if (!ACCEPTED_NO_OPS.has(argument)) applyValue(options, argument, value);
+    } else if (FLAG_OPTIONS.includes(argument)) {
+      applyFlag(options, argument);
+    } else {
+      // xinetd ignores unknown options, and init scripts rely on that.
+      const hint = suggest(argument, [...VALUE_OPTIONS, ...FLAG_OPTIONS]);
+      options.warnings.push(`unknown option ${argument} ignored${hint ? ` (did you mean ${hint}?)` : ''}`);
+    }
+  }
+  if (options.fileLog !== null && options.fileLog === options.jsonLog) {
+    throw new UsageError('-filelog and -jsonlog must name different files');
+  }
+  return options;
+}

@@ -1,0 +1,59 @@
+/**
+ * Starting an external server for one connection, as xinetd's child does: the accepted
+ * socket on fds 0, 1 and 2, a new session, `/` as working directory, the daemon's
+ * start-up environment plus REMOTE_HOST, and the service's user and group when the
+ * daemon runs as root.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type net from 'node:net';
+import type { ServiceConfig } from '#config';
+
+export interface Credentials {
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * The uid and gid a server runs as. Only root can switch; an unprivileged daemon runs its
+ * servers as itself, which the daemon reports once per service when it loads the config.
+ */
+export function credentialsFor(config: ServiceConfig): Credentials {
+  if (process.getuid?.() !== 0 || config.uid === null) return {};
+  return { uid: config.uid, gid: config.gid ?? config.uid };
+}
+
+/** True when the daemon cannot run `config`'s server as its configured user. */
+export function cannotSwitchUser(config: ServiceConfig): boolean {
+  return config.uid !== null && process.getuid?.() !== 0 && config.uid !== process.getuid?.();
+}
+
+export interface SpawnResult {
+  child: ChildProcess;
+  /** Undefined when the server could not be started; the child's 'error' event says why. */
+  pid: number | undefined;
+}
+
+/**
+ * Starts the server with `socket` as its stdin, stdout and stderr, and closes the daemon's
+ * copy of the socket at once: libuv makes fds 0–2 blocking in the child, and that flag is
+ * shared with the daemon's descriptor, which must then never be read or written again.
+ */
+export function spawnServer(
+  config: ServiceConfig,
+  socket: net.Socket,
+  environment: NodeJS.ProcessEnv,
+  remoteHost: string | null,
+): SpawnResult {
+  const [argv0, ...args] = config.argv;
+  const env = remoteHost === null ? { ...environment } : { ...environment, REMOTE_HOST: remoteHost };
+  const child = spawn(config.server!, args, {
+    argv0,
+    stdio: [socket, socket, socket],
+    detached: true,
+    cwd: '/',
+    env,
+    ...credentialsFor(config),
+  });
+  socket.destroy();
+  return { child, pid: child.pid };
+}
