@@ -1,0 +1,115 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { formatServiceLine } from '#logformat';
+import { countRows, makeTempDir, removeTempDirs, runLogq } from '../test-support/run.js';
+
+afterEach(removeTempDirs);
+
+const REPOSITORY = new URL('../../../', import.meta.url).pathname;
+const BIN = join(REPOSITORY, 'bin', 'logq.js');
+
+function requireBuild(): void {
+  if (!existsSync(join(REPOSITORY, 'apps', 'logq', 'dist', 'main.js'))) {
+    throw new Error('apps/logq/dist/main.js is missing: run `npx tsc -b apps/logq` in the repository root first');
+  }
+}
+
+test('help lists commands and exit statuses', async () => {
+  const result = await runLogq(['--help']);
+
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain('ingest [options] <files...>');
+  expect(result.stdout).toContain('fails [options]');
+  expect(result.stdout).toContain('70  internal error');
+});
+
+test('no command prints help and fails', async () => {
+  const result = await runLogq([]);
+
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain('Usage: logq');
+});
+
+test('unknown command suggests the nearest', async () => {
+  const result = await runLogq(['fail']);
+
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain("unknown command 'fail'");
+  expect(result.stderr).toContain('Did you mean fails?');
+});
+
+test('unknown option suggests the nearest', async () => {
+  const result = await runLogq(['fails', '--sinse', '1d']);
+
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain("unknown option '--sinse'");
+  expect(result.stderr).toContain('Did you mean --since?');
+});
+
+test('ingest without files is a usage error', async () => {
+  const result = await runLogq(['ingest']);
+
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain("missing required argument 'files'");
+});
+
+test('bin/logq.js runs the built CLI', () => {
+  requireBuild();
+  const result = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain('Usage: logq');
+});
+
+test('bin/logq.js exits with the status of main', () => {
+  requireBuild();
+  const dir = makeTempDir();
+  const result = spawnSync(process.execPath, [BIN, 'fails', '--db', join(dir, 'none.duckdb')], { encoding: 'utf8' });
+
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('[LOGQ_DB_NOT_FOUND]');
+});
+
+/** Writes `count` START lines, about 60 bytes each. */
+function writeStartLines(path: string, count: number): void {
+  const start = new Date(2026, 11, 4, 0, 0, 0).getTime();
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    lines.push(formatServiceLine(new Date(start + i * 1000), { event: 'START', service: 'echo', pid: i, source: { ip: '192.0.2.1' } }));
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+test('killed ingest leaves the database as it was', async () => {
+  requireBuild();
+  const dir = makeTempDir();
+  const db = join(dir, 'logq.duckdb');
+  const before = join(dir, 'before.log');
+  const small = join(dir, 'small.log');
+  const large = join(dir, 'large.log');
+  writeStartLines(before, 3);
+  writeStartLines(small, 10);
+  writeStartLines(large, 1_000_000);
+  expect((await runLogq(['ingest', '--db', db, before])).status).toBe(0);
+
+  // The summary line of small.log shows that the child is inside its transaction,
+  // reading large.log, when it is killed.
+  const child = spawn(process.execPath, [BIN, 'ingest', '--db', db, small, large], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exit = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (data: Buffer) => {
+      output += data.toString();
+      if (output.includes(`${small}: 10 lines read`)) resolve();
+    });
+  });
+  child.kill('SIGKILL');
+
+  expect(await exit).toBe('SIGKILL');
+  expect(await countRows(db, 'events')).toBe(3);
+  expect(await countRows(db, 'files')).toBe(1);
+  const again = await runLogq(['ingest', '--db', db, small]);
+  expect(again.stdout).toContain(`${small}: 10 lines read, 10 events`);
+});

@@ -1,0 +1,69 @@
+/** Opening and closing logq's DuckDB database file. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { LogqError } from './errors.js';
+
+export interface Database {
+  path: string;
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+/** Open mode: `write` creates a missing file and its parent directories, and `read` requires the file. */
+export type OpenMode = 'write' | 'read';
+
+function describeOpenFailure(path: string, error: unknown): LogqError {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (/could not set lock/i.test(reason)) {
+    return new LogqError(
+      'LOGQ_DB_LOCKED',
+      `database ${path} is in use by another process: wait for it to finish and run the command again (DuckDB: ${reason})`,
+      { cause: error },
+    );
+  }
+  return new LogqError(
+    'LOGQ_DB_OPEN_FAILED',
+    `failed to open database ${path}: ${reason}. Check that it is a DuckDB file written by logq, or pass --db with another path`,
+    { cause: error },
+  );
+}
+
+function createParentDirectory(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new LogqError(
+      'LOGQ_DB_OPEN_FAILED',
+      `failed to create the directory for database ${path}: ${reason}. Pass --db with a writable path`,
+      { cause: error },
+    );
+  }
+}
+
+export async function openDatabase(path: string, mode: OpenMode): Promise<Database> {
+  if (mode === 'read' && !existsSync(path)) {
+    throw new LogqError(
+      'LOGQ_DB_NOT_FOUND',
+      `database ${path} not found: run \`logq ingest FILE…\` first, or pass --db (or set LOGQ_DB) to the database you loaded`,
+    );
+  }
+  if (mode === 'write') createParentDirectory(path);
+
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, mode === 'read' ? { access_mode: 'READ_ONLY' } : {});
+  } catch (error) {
+    throw describeOpenFailure(path, error);
+  }
+  const connection = await instance.connect();
+  return {
+    path,
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

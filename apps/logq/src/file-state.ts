@@ -1,0 +1,107 @@
+/**
+ * How far logq has read each file. A file is known by its device and inode, so a log
+ * renamed by rotation is resumed under its new name. A row is never reused for other
+ * content. When the content no longer matches, a new row starts at byte 0.
+ */
+import type { BigIntStats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { hashFirstLine, hashTail } from './fingerprint.js';
+import { timestampValue } from './records.js';
+
+export interface StoredFile {
+  id: number;
+  byteOffset: number;
+  lineCount: number;
+  firstLineHash: string | null;
+  tailHash: string | null;
+}
+
+/** The start of a read: the end of what a stored row covers, or byte 0 for a new file. */
+export type ReadPlan =
+  | { kind: 'resume'; stored: StoredFile }
+  /** `restartReason` is set when the device and inode were seen before with other content. */
+  | { kind: 'new'; restartReason?: string };
+
+async function findStoredFile(connection: DuckDBConnection, stats: BigIntStats): Promise<StoredFile | null> {
+  const reader = await connection.runAndReadAll(
+    `SELECT id, byte_offset, line_count, first_line_hash, tail_hash FROM files
+     WHERE device = $device AND inode = $inode ORDER BY id DESC LIMIT 1`,
+    { device: stats.dev, inode: stats.ino },
+  );
+  const row = reader.getRows()[0];
+  if (!row) return null;
+  const [id, byteOffset, lineCount, firstLineHash, tailHash] = row;
+  return {
+    id: Number(id),
+    byteOffset: Number(byteOffset),
+    lineCount: Number(lineCount),
+    firstLineHash: firstLineHash === null ? null : String(firstLineHash),
+    tailHash: tailHash === null ? null : String(tailHash),
+  };
+}
+
+/** Returns why the file no longer starts with what was read before, or null when it does. */
+async function findContentChange(handle: FileHandle, stats: BigIntStats, stored: StoredFile): Promise<string | null> {
+  if (stats.size < BigInt(stored.byteOffset)) {
+    return `it is ${stats.size} bytes, smaller than the ${stored.byteOffset} bytes read before`;
+  }
+  if (stored.byteOffset === 0) return null;
+  if ((await hashFirstLine(handle)) !== stored.firstLineHash) return 'its first line changed';
+  if ((await hashTail(handle, stored.byteOffset)) !== stored.tailHash) {
+    return `its content before byte ${stored.byteOffset} changed`;
+  }
+  return null;
+}
+
+export async function planRead(connection: DuckDBConnection, handle: FileHandle, stats: BigIntStats): Promise<ReadPlan> {
+  const stored = await findStoredFile(connection, stats);
+  if (!stored) return { kind: 'new' };
+  const change = await findContentChange(handle, stats, stored);
+  return change === null ? { kind: 'resume', stored } : { kind: 'new', restartReason: change };
+}
+
+export interface FileProgress {
+  path: string;
+  stats: BigIntStats;
+  byteOffset: number;
+  lineCount: number;
+  ingestedAt: Date;
+}
+
+export function mtimeOf(stats: BigIntStats): Date {
+  return new Date(Number(stats.mtimeNs / 1_000_000n));
+}
+
+/** Inserts a files row for a file read from byte 0 and returns its id. */
+export async function insertFile(connection: DuckDBConnection, path: string, stats: BigIntStats, ingestedAt: Date): Promise<number> {
+  const reader = await connection.runAndReadAll(
+    `INSERT INTO files (path, device, inode, byte_offset, size, line_count, mtime, first_ingested_at, ingested_at)
+     VALUES ($path, $device, $inode, 0, $size, 0, $mtime, $now, $now)
+     RETURNING id`,
+    { path, device: stats.dev, inode: stats.ino, size: stats.size, mtime: timestampValue(mtimeOf(stats)), now: timestampValue(ingestedAt) },
+  );
+  return Number(reader.getRows()[0]?.[0]);
+}
+
+/** Stores how far the file has been read, with the hashes that the next ingest checks. */
+export async function updateFile(connection: DuckDBConnection, id: number, handle: FileHandle, progress: FileProgress): Promise<void> {
+  const firstLineHash = progress.byteOffset > 0 ? await hashFirstLine(handle) : null;
+  const tailHash = progress.byteOffset > 0 ? await hashTail(handle, progress.byteOffset) : null;
+  await connection.run(
+    `UPDATE files SET path = $path, byte_offset = $offset, size = $size, line_count = $lines,
+       first_line_hash = $first, tail_hash = $tail, mtime = $mtime, ingested_at = $now
+     WHERE id = $id`,
+    {
+      id,
+      path: progress.path,
+      offset: progress.byteOffset,
+      size: progress.stats.size,
+      lines: progress.lineCount,
+      first: firstLineHash,
+      tail: tailHash,
+      mtime: timestampValue(mtimeOf(progress.stats)),
+      now: timestampValue(progress.ingestedAt),
+    },
+  );
+}

@@ -1,0 +1,195 @@
+/** Loads the new lines of one log file into the events and rejects tables. */
+import type { BigIntStats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { parseLine } from '#logformat';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ChunkAppender } from './chunk-appender.js';
+import { LogqError } from './errors.js';
+import { insertFile, mtimeOf, planRead, updateFile } from './file-state.js';
+import { readCompleteLines, type ReadResult } from './reader.js';
+import { eventRow, findInvalidField, rejectRow } from './records.js';
+
+export interface IngestTarget {
+  connection: DuckDBConnection;
+  events: ChunkAppender;
+  rejects: ChunkAppender;
+  ingestedAt: Date;
+}
+
+export interface FileSummary {
+  /** The path as given on the command line. */
+  path: string;
+  startOffset: number;
+  linesRead: number;
+  events: number;
+  rejects: number;
+  foreign: number;
+  heldBackBytes: number;
+  /** Set when a known file changed, so it was read again from byte 0. */
+  restartReason?: string;
+}
+
+export type FileOutcome = { summary: FileSummary; error?: LogqError };
+
+/** Per-file state of one read. `byteOffset` and `lineCount` move forward with each batch. */
+interface ReadState {
+  absolutePath: string;
+  fileId: number | null;
+  byteOffset: number;
+  lineCount: number;
+  reference: Date;
+  summary: FileSummary;
+}
+
+function describeOpenError(path: string, error: unknown): LogqError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new LogqError('LOGQ_FILE_NOT_FOUND', `${path}: file not found, so nothing was loaded from it. Check the path`);
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new LogqError(
+      'LOGQ_FILE_UNREADABLE',
+      `${path}: permission denied, so nothing was loaded from it. Run logq as a user that can read the file, or grant read access`,
+    );
+  }
+  return new LogqError('LOGQ_FILE_READ_FAILED', `${path}: failed to open the file, so nothing was loaded from it: ${reason}. Check the file and run ingest again`, { cause: error });
+}
+
+/** Opens a regular file, or returns why it cannot be ingested. Non-files are checked before open, which blocks on a FIFO. */
+async function openLogFile(path: string): Promise<{ handle: FileHandle; stats: BigIntStats } | LogqError> {
+  let stats: BigIntStats;
+  try {
+    stats = await stat(path, { bigint: true });
+  } catch (error) {
+    return describeOpenError(path, error);
+  }
+  if (stats.isDirectory()) {
+    return new LogqError('LOGQ_FILE_IS_DIRECTORY', `${path}: is a directory. Pass the log files in it instead, for example ${path}/*.log`);
+  }
+  if (!stats.isFile()) {
+    return new LogqError(
+      'LOGQ_FILE_NOT_REGULAR',
+      `${path}: not a regular file (a FIFO, socket or device), so nothing was loaded from it. Copy the log to a file and ingest that`,
+    );
+  }
+  try {
+    const handle = await open(path, 'r');
+    return { handle, stats: await handle.stat({ bigint: true }) };
+  } catch (error) {
+    return describeOpenError(path, error);
+  }
+}
+
+function binaryError(path: string, binary: NonNullable<ReadResult['binary']>): LogqError {
+  if (binary.kind === 'gzip') {
+    return new LogqError(
+      'LOGQ_FILE_BINARY',
+      `${path}: gzip-compressed, so nothing was loaded from it. Decompress it first (zcat ${path} > FILE) and ingest the result`,
+    );
+  }
+  return new LogqError(
+    'LOGQ_FILE_BINARY',
+    `${path}: binary file (NUL byte at offset ${binary.offset}), so nothing was loaded from it. Pass an xinetd log or the daemon's JSONL`,
+  );
+}
+
+async function ensureFileId(target: IngestTarget, state: ReadState, stats: BigIntStats): Promise<number> {
+  if (state.fileId === null) state.fileId = await insertFile(target.connection, state.absolutePath, stats, target.ingestedAt);
+  return state.fileId;
+}
+
+function loadLine(target: IngestTarget, state: ReadState, fileId: number, line: string): void {
+  state.lineCount++;
+  // A CRLF log parses like an LF one, and the stored line keeps its bytes.
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  const result = parseLine(text, { reference: state.reference });
+  const invalidField = result.ok ? findInvalidField(result.record) : null;
+
+  if (result.ok && invalidField === null) {
+    target.events.addRow(eventRow(fileId, state.lineCount, result.form, result.record, line));
+    state.summary.events++;
+    return;
+  }
+  const foreign = !result.ok && result.foreign;
+  const reason = result.ok ? (invalidField ?? '') : result.reason;
+  target.rejects.addRow(rejectRow(fileId, state.absolutePath, state.lineCount, line, reason, foreign));
+  if (foreign) state.summary.foreign++;
+  else state.summary.rejects++;
+}
+
+async function readIntoTables(target: IngestTarget, state: ReadState, handle: FileHandle, stats: BigIntStats): Promise<ReadResult> {
+  return readCompleteLines(handle, state.byteOffset, async (lines, endOffset) => {
+    const fileId = await ensureFileId(target, state, stats);
+    for (const line of lines) loadLine(target, state, fileId, line);
+    state.summary.linesRead += lines.length;
+    state.byteOffset = endOffset;
+  });
+}
+
+function emptySummary(path: string): FileSummary {
+  return { path, startOffset: 0, linesRead: 0, events: 0, rejects: 0, foreign: 0, heldBackBytes: 0 };
+}
+
+function newState(path: string, absolutePath: string, stats: BigIntStats): ReadState {
+  return {
+    absolutePath,
+    fileId: null,
+    byteOffset: 0,
+    lineCount: 0,
+    // Syslog stamps carry no year, so it comes from the file's mtime: no line can be later.
+    reference: mtimeOf(stats),
+    summary: emptySummary(path),
+  };
+}
+
+async function readAndRecord(target: IngestTarget, state: ReadState, handle: FileHandle, stats: BigIntStats): Promise<FileOutcome> {
+  let error: LogqError | undefined;
+  try {
+    const result = await readIntoTables(target, state, handle, stats);
+    if (result.binary) return { summary: state.summary, error: binaryError(state.summary.path, result.binary) };
+    state.summary.heldBackBytes = result.heldBackBytes;
+  } catch (cause) {
+    // Lines loaded before the failure stay, and the stored offset covers exactly them.
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    error = new LogqError(
+      'LOGQ_FILE_READ_FAILED',
+      `${state.summary.path}: read failed after line ${state.lineCount}: ${reason}. The lines before it were loaded; run ingest again to retry the rest`,
+      { cause },
+    );
+  }
+  const fileId = await ensureFileId(target, state, stats);
+  await updateFile(target.connection, fileId, handle, {
+    path: state.absolutePath,
+    stats,
+    byteOffset: state.byteOffset,
+    lineCount: state.lineCount,
+    ingestedAt: target.ingestedAt,
+  });
+  return error ? { summary: state.summary, error } : { summary: state.summary };
+}
+
+/**
+ * Loads the lines of `path` that were not loaded before, within the caller's transaction.
+ * Returns the counts, and an error when the file was skipped or read only in part.
+ */
+export async function ingestFile(target: IngestTarget, path: string, absolutePath: string): Promise<FileOutcome> {
+  const opened = await openLogFile(absolutePath);
+  if (opened instanceof LogqError) return { summary: emptySummary(path), error: opened };
+  const { handle, stats } = opened;
+  try {
+    const state = newState(path, absolutePath, stats);
+    const plan = await planRead(target.connection, handle, stats);
+    if (plan.kind === 'resume') {
+      state.fileId = plan.stored.id;
+      state.byteOffset = plan.stored.byteOffset;
+      state.lineCount = plan.stored.lineCount;
+      state.summary.startOffset = plan.stored.byteOffset;
+    } else if (plan.restartReason) {
+      state.summary.restartReason = plan.restartReason;
+    }
+    return await readAndRecord(target, state, handle, stats);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,99 @@
+/** The `logq ingest` command: loads log files into the database in one transaction. */
+import { resolve } from 'node:path';
+import { ChunkAppender } from './chunk-appender.js';
+import { openDatabase, type Database } from './db.js';
+import { formatError } from './errors.js';
+import { EXIT_INPUT, EXIT_OK, type ExitStatus } from './exit-codes.js';
+import { ingestFile, type FileSummary, type IngestTarget } from './ingest-file.js';
+import { currentTime, type CliIo } from './io.js';
+import { resolveDatabasePath } from './paths.js';
+import { ensureSchema } from './schema.js';
+
+export interface IngestOptions {
+  db?: string;
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** Formats one summary line: counts first, then what a reader must know about the file. */
+export function formatSummary(summary: FileSummary): string {
+  const counts = [
+    plural(summary.linesRead, 'line') + ' read',
+    plural(summary.events, 'event'),
+    plural(summary.rejects, 'reject'),
+    `${summary.foreign} foreign`,
+  ].join(', ');
+  const notes: string[] = [];
+  if (summary.restartReason) notes.push(`read again from the start because ${summary.restartReason}`);
+  else if (summary.startOffset > 0 && summary.linesRead === 0) notes.push(`no new lines since the last ingest, which read ${plural(summary.startOffset, 'byte')}`);
+  else if (summary.startOffset > 0) notes.push(`resumed at byte ${summary.startOffset}`);
+  if (summary.heldBackBytes > 0) {
+    notes.push(`held back an incomplete last line (${plural(summary.heldBackBytes, 'byte')}, no newline yet) for the next ingest`);
+  }
+  return `${summary.path}: ${counts}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}\n`;
+}
+
+function addTotals(totals: FileSummary, summary: FileSummary): void {
+  totals.linesRead += summary.linesRead;
+  totals.events += summary.events;
+  totals.rejects += summary.rejects;
+  totals.foreign += summary.foreign;
+}
+
+async function ingestAll(database: Database, files: readonly string[], io: CliIo): Promise<{ totals: FileSummary; failed: number }> {
+  const connection = database.connection;
+  await ensureSchema(connection, database.path);
+  const target: IngestTarget = {
+    connection,
+    events: await ChunkAppender.create(connection, 'events'),
+    rejects: await ChunkAppender.create(connection, 'rejects'),
+    ingestedAt: currentTime(io),
+  };
+  const totals: FileSummary = { path: 'total', startOffset: 0, linesRead: 0, events: 0, rejects: 0, foreign: 0, heldBackBytes: 0 };
+  let failed = 0;
+  for (const file of files) {
+    const { summary, error } = await ingestFile(target, file, resolve(file));
+    if (error) {
+      io.stderr.write(formatError(error));
+      failed++;
+    }
+    if (!error || summary.linesRead > 0) io.stdout.write(formatSummary(summary));
+    addTotals(totals, summary);
+  }
+  target.events.close();
+  target.rejects.close();
+  return { totals, failed };
+}
+
+/**
+ * Runs `logq ingest`. Everything happens in one transaction, so an interrupted ingest
+ * leaves the database as it was. Files that cannot be read are reported and skipped.
+ */
+export async function runIngest(files: readonly string[], options: IngestOptions, io: CliIo): Promise<ExitStatus> {
+  const database = await openDatabase(resolveDatabasePath(options.db, io.env), 'write');
+  let result: { totals: FileSummary; failed: number };
+  try {
+    await database.connection.run('BEGIN TRANSACTION');
+    try {
+      result = await ingestAll(database, files, io);
+      await database.connection.run('COMMIT');
+    } catch (error) {
+      // Report the original error. Even if ROLLBACK fails, closing the database discards
+      // the uncommitted transaction.
+      await database.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    database.close();
+  }
+
+  const { totals, failed } = result;
+  const skipped = failed > 0 ? `; ${plural(failed, 'file')} not fully read (see the messages above)` : '';
+  io.stdout.write(
+    `database ${database.path}: ${plural(totals.linesRead, 'line')} read, ${plural(totals.events, 'event')}, ` +
+      `${plural(totals.rejects, 'reject')}, ${totals.foreign} foreign${skipped}\n`,
+  );
+  return failed > 0 ? EXIT_INPUT : EXIT_OK;
+}

@@ -1,0 +1,71 @@
+/**
+ * Reads the complete lines of a log file from a byte offset. A last line without its
+ * newline may still be half-written by the logger, so it is left for the next read.
+ */
+import type { FileHandle } from 'node:fs/promises';
+
+const CHUNK_BYTES = 1 << 20;
+
+/** Bytes checked for NUL before any line is returned, as git does (FIRST_FEW_BYTES in xdiff-interface.c). */
+const BINARY_CHECK_BYTES = 8000;
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+export type BinaryKind = 'gzip' | 'nul';
+
+export interface ReadResult {
+  /** Offset just past the last complete line read: where the next read starts. */
+  endOffset: number;
+  linesRead: number;
+  /** Bytes after the last newline, held back until their line is completed. */
+  heldBackBytes: number;
+  /** Set when the file is not text, and then nothing was read. */
+  binary?: { kind: BinaryKind; offset: number };
+}
+
+/** Receives a batch of lines and the offset just past the batch's last newline. */
+export type LinesHandler = (lines: string[], endOffset: number) => void | Promise<void>;
+
+function findBinaryMarker(data: Buffer): ReadResult['binary'] {
+  if (data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1]) return { kind: 'gzip', offset: 0 };
+  const nul = data.subarray(0, BINARY_CHECK_BYTES).indexOf(0);
+  return nul >= 0 ? { kind: 'nul', offset: nul } : undefined;
+}
+
+/**
+ * Passes the complete lines from `startOffset` to EOF to `onLines`, in batches, without
+ * their `\n`. Bytes are decoded as UTF-8, and invalid sequences become U+FFFD. A file
+ * read from byte 0 that is gzip data or has a NUL byte in its first 8000 bytes is
+ * reported as binary, and then no line is passed.
+ */
+export async function readCompleteLines(handle: FileHandle, startOffset: number, onLines: LinesHandler): Promise<ReadResult> {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let position = startOffset;
+  let endOffset = startOffset;
+  let linesRead = 0;
+  let carry: Buffer | null = null;
+
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+    if (bytesRead === 0) break;
+    const data: Buffer = carry ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+    // Only a file read from its start is tested, so that NUL bytes left by a crash in the
+    // middle of a log do not stop its later lines. Such lines are parsed like any other.
+    if (position === 0) {
+      const binary = findBinaryMarker(data);
+      if (binary) return { endOffset: 0, linesRead: 0, heldBackBytes: 0, binary };
+    }
+    position += bytesRead;
+
+    const lastNewline = data.lastIndexOf(0x0a);
+    // Copy, because `buffer` is reused by the next read.
+    carry = Buffer.from(data.subarray(lastNewline + 1));
+    if (lastNewline < 0) continue;
+
+    const lines = data.toString('utf8', 0, lastNewline).split('\n');
+    endOffset += lastNewline + 1;
+    linesRead += lines.length;
+    await onLines(lines, endOffset);
+  }
+  return { endOffset, linesRead, heldBackBytes: carry ? carry.length : 0 };
+}

@@ -1,0 +1,130 @@
+/**
+ * The tables logq keeps in its DuckDB file, and the schema version that guards them.
+ * Change a table or an enum only together with SCHEMA_VERSION and a migration.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { EVENT_KINDS, SEVERITIES } from '#logformat';
+import { LogqError } from './errors.js';
+
+export const SCHEMA_VERSION = 1;
+
+export const LINE_FORMS = ['file', 'filelog', 'syslog', 'jsonl'] as const;
+
+export const EVENT_KIND_VALUES = [...EVENT_KINDS, 'MESSAGE'] as const;
+
+function enumList(values: readonly string[]): string {
+  return values.map((value) => `'${value}'`).join(', ');
+}
+
+// The enum values come from libs/logformat's constants, never from user input.
+const CREATE_STATEMENTS = [
+  'CREATE TABLE schema_version (version INTEGER NOT NULL)',
+  `CREATE TYPE event_kind AS ENUM (${enumList(EVENT_KIND_VALUES)})`,
+  `CREATE TYPE line_form AS ENUM (${enumList(LINE_FORMS)})`,
+  `CREATE TYPE severity AS ENUM (${enumList(SEVERITIES)})`,
+  'CREATE SEQUENCE files_id_sequence START 1',
+  `CREATE TABLE files (
+    id INTEGER PRIMARY KEY DEFAULT nextval('files_id_sequence'),
+    path VARCHAR NOT NULL,
+    device UBIGINT NOT NULL,
+    inode UBIGINT NOT NULL,
+    byte_offset BIGINT NOT NULL,
+    size BIGINT NOT NULL,
+    line_count BIGINT NOT NULL,
+    first_line_hash VARCHAR,
+    tail_hash VARCHAR,
+    mtime TIMESTAMPTZ NOT NULL,
+    first_ingested_at TIMESTAMPTZ NOT NULL,
+    ingested_at TIMESTAMPTZ NOT NULL
+  )`,
+  // No primary or foreign keys here: DuckDB checks them on every appended row, and the
+  // appender is the hot path. file_id refers to files.id.
+  `CREATE TABLE events (
+    file_id INTEGER NOT NULL,
+    line_number BIGINT NOT NULL,
+    time TIMESTAMPTZ,
+    host VARCHAR,
+    kind event_kind NOT NULL,
+    service VARCHAR,
+    pid INTEGER,
+    source_ip VARCHAR,
+    source_port INTEGER,
+    reason VARCHAR,
+    status INTEGER,
+    signal INTEGER,
+    duration_ms DOUBLE,
+    text VARCHAR,
+    severity severity,
+    bytes_in BIGINT,
+    bytes_out BIGINT,
+    writer_pid INTEGER,
+    form line_form NOT NULL,
+    line VARCHAR NOT NULL
+  )`,
+  `CREATE TABLE rejects (
+    file_id INTEGER NOT NULL,
+    path VARCHAR NOT NULL,
+    line_number BIGINT NOT NULL,
+    text VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    is_foreign BOOLEAN NOT NULL
+  )`,
+];
+
+async function countMainTables(connection: DuckDBConnection): Promise<number> {
+  const reader = await connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main'");
+  return Number(reader.getRows()[0]?.[0] ?? 0);
+}
+
+/** Returns the stored schema version, or null when the database has no schema_version table. */
+async function readSchemaVersion(connection: DuckDBConnection): Promise<number | null> {
+  const tables = await connection.runAndReadAll(
+    "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'schema_version'",
+  );
+  if (Number(tables.getRows()[0]?.[0] ?? 0) === 0) return null;
+  const versions = await connection.runAndReadAll('SELECT max(version) FROM schema_version');
+  const version = versions.getRows()[0]?.[0];
+  return version === null || version === undefined ? null : Number(version);
+}
+
+function checkVersion(version: number, path: string): void {
+  if (version > SCHEMA_VERSION) {
+    throw new LogqError(
+      'LOGQ_DB_SCHEMA_TOO_NEW',
+      `database ${path} has schema version ${version}, but this logq reads only version ${SCHEMA_VERSION}: upgrade logq, or pass --db with another database`,
+    );
+  }
+  if (version < SCHEMA_VERSION) {
+    throw new Error(`no migration from schema version ${version} to ${SCHEMA_VERSION} (database ${path})`);
+  }
+}
+
+function notLogqError(path: string): LogqError {
+  return new LogqError(
+    'LOGQ_DB_NOT_LOGQ',
+    `database ${path} has tables but no logq schema_version table, so it was not created by logq: pass --db with a new or logq database path`,
+  );
+}
+
+/**
+ * Creates logq's tables in an empty database, or checks the version of an existing one.
+ * Runs inside the caller's transaction, so an interrupted first ingest leaves no tables.
+ */
+export async function ensureSchema(connection: DuckDBConnection, path: string): Promise<void> {
+  const version = await readSchemaVersion(connection);
+  if (version !== null) return checkVersion(version, path);
+  if ((await countMainTables(connection)) > 0) throw notLogqError(path);
+
+  for (const statement of CREATE_STATEMENTS) await connection.run(statement);
+  await connection.run('INSERT INTO schema_version VALUES ($1)', [SCHEMA_VERSION]);
+}
+
+/** Checks that a database opened for reading has logq's current schema. */
+export async function checkSchema(connection: DuckDBConnection, path: string): Promise<void> {
+  const version = await readSchemaVersion(connection);
+  if (version === null) {
+    if ((await countMainTables(connection)) > 0) throw notLogqError(path);
+    throw new LogqError('LOGQ_DB_NOT_FOUND', `database ${path} contains no logq tables yet: run \`logq ingest --db ${path} FILE…\` first`);
+  }
+  checkVersion(version, path);
+}
