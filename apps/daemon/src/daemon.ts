@@ -37,7 +37,7 @@ function unsupportedReason(config: ServiceConfig): string | null {
     return 'RPC and TCPMUX services are not supported yet';
   }
   const internal = config.types.has('INTERNAL');
-  // An internal dgram service answers each datagram itself, which is what wait = yes asks for.
+  // An internal dgram service replies to each datagram itself, which is what wait = yes means for it.
   if (config.wait && !(internal && config.socketType === 'dgram')) return 'wait = yes is not supported yet';
   if (!internal && config.socketType === 'dgram') return 'external dgram servers are not supported yet';
   if (internal && !findBuiltin(config.name, config.socketType)) return `there is no internal ${config.socketType} service named ${config.name}`;
@@ -74,12 +74,12 @@ export class Daemon {
     return count;
   }
 
-  /** The services that are listening, for the start-up summary and tests. */
+  /** Lists the services that are listening, for the start-up summary. */
   listening(): { id: string; address: string }[] {
     return [...this.services.values()].map((service) => ({ id: service.config.id, address: describeBound(service) }));
   }
 
-  /** The `log_type FILE` paths in use, for the start-up summary. */
+  /** Lists the `log_type FILE` paths in use, for the start-up summary. */
   serviceLogPaths(): string[] {
     const paths = new Set<string>();
     for (const config of this.configs()) {
@@ -89,9 +89,13 @@ export class Daemon {
     return [...paths];
   }
 
-  /** Loads the configuration and starts every service that loads; returns how many listen. */
-  async start(): Promise<number> {
+  /**
+   * Loads the configuration and starts every service that loads. Returns how many
+   * services listen, or null when the main configuration file could not be read at all.
+   */
+  async start(): Promise<number | null> {
     const loaded = this.load();
+    if (loaded.files.length === 0) return null;
     for (const config of this.usable(loaded)) await this.startService(config);
     this.log.reopen(this.configs());
     this.log.notice(`xinetd-ts ${VERSION} started`);
@@ -132,7 +136,7 @@ export class Daemon {
 
   /**
    * Closes every listener. With `killServers`, servers get SIGTERM, then SIGKILL after a
-   * grace period, and the promise resolves when all have exited; without it (SIGQUIT)
+   * grace period, and the promise resolves when all have exited. Without it (SIGQUIT),
    * external servers keep running.
    */
   async stop(killServers: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * What happens to one connection or datagram: the checks in xinetd's order, each
- * returning early with a logged FAIL, then an internal service or an external server.
+ * The path of one connection or datagram: the checks in xinetd's order, each returning
+ * early with a logged FAIL, then an internal service or an external server.
  */
 import { constants } from 'node:os';
 import type dgram from 'node:dgram';
@@ -57,7 +57,7 @@ function serveInternal(context: DispatchContext, service: Service, socket: net.S
     return;
   }
   context.log.started(service.config, 0, source);
-  // The listener accepts paused so that external servers get every byte; an internal
+  // The listener accepts paused, so that external servers get every byte. An internal
   // service reads in the daemon, and a paused socket stays paused even with 'data' listeners.
   socket.resume();
   if (!builtin.forks) {
@@ -118,7 +118,7 @@ export function dispatchConnection(context: DispatchContext, service: Service, s
   else serveExternal(context, service, socket, source);
 }
 
-/** Handles one datagram of an internal dgram service, which xinetd answers without forking. */
+/** Handles one datagram of an internal dgram service, which xinetd serves without forking. */
 export function dispatchDatagram(
   context: DispatchContext,
   service: Service,

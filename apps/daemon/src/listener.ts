@@ -12,7 +12,7 @@ export interface BoundAddress {
   port: number;
 }
 
-/** Where a service listens: the address to bind and the UDP socket type. */
+/** The address a service binds, and the UDP socket type for it. */
 interface BindPlan {
   host: string;
   udpType: 'udp4' | 'udp6';

@@ -1,6 +1,6 @@
 /**
  * `xinetd-ts`: the command line, start-up in the foreground or the background, the
- * pidfile, and the signals xinetd answers to.
+ * pidfile, and the signals that xinetd handles.
  */
 import { fork } from 'node:child_process';
 import { unlinkSync, writeFileSync } from 'node:fs';
@@ -148,11 +148,16 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   installSignals(daemon, options, log);
 
   const count = await daemon.start();
-  if (count === 0 && !options.stayAlive) {
-    log.message({ severity: 'CRITICAL', text: `${process.pid} {main} no services. Exiting...` });
+  if (count === null || (count === 0 && !options.stayAlive)) {
+    const text = count === null ? "couldn't get configuration. Exiting..." : 'no services. Exiting...';
+    log.message({ severity: 'CRITICAL', text: `${process.pid} {main} ${text}` });
     log.flush();
     reportReady(false, `no services could be started from ${options.configFile}; see the messages above or in the -filelog file`);
     return EXIT.CONFIG;
+  }
+  if (count === 0) {
+    // -stayalive with nothing to listen on: wait for a reload that brings services.
+    setInterval(() => undefined, 2 ** 30);
   }
   if (options.pidFile !== null) {
     try {

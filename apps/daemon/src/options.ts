@@ -2,7 +2,7 @@
  * xinetd's command line: exact single-dash words, each value in the next argument.
  * `-jsonlog` is ours; the rest are xinetd 2.3.15's.
  */
-import { suggest } from './suggest.js';
+import { closestMatch } from '#config';
 
 export interface Options {
   configFile: string;
@@ -106,7 +106,7 @@ export function parseOptions(argv: readonly string[]): Options {
       applyFlag(options, argument);
     } else {
       // xinetd ignores unknown options, and init scripts rely on that.
-      const hint = suggest(argument, [...VALUE_OPTIONS, ...FLAG_OPTIONS]);
+      const hint = closestMatch(argument, [...VALUE_OPTIONS, ...FLAG_OPTIONS]);
       options.warnings.push(`unknown option ${argument} ignored${hint ? ` (did you mean ${hint}?)` : ''}`);
     }
   }

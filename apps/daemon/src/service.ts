@@ -29,7 +29,7 @@ function parseTokens(config: ServiceConfig, attribute: string, tokens: readonly 
   const rules: AddressRule[] = [];
   for (const token of tokens) {
     if (!isNumericToken(token)) {
-      // TODO: host names, .domain suffixes and /etc/networks names; until then they match nobody.
+      // TODO: resolve host names, .domain suffixes and /etc/networks names. Until then they match no client.
       problems.push(`service ${config.id}: ${attribute} entry "${token}" is a host name, which is not supported yet; it matches no client`);
       continue;
     }
@@ -51,7 +51,7 @@ export function buildAddressRules(config: ServiceConfig): AddressRules {
   return { onlyFrom, noAccess, problems };
 }
 
-/** The identity of a listener: a reload keeps the socket when this is unchanged. */
+/** Returns the identity of a listener: a reload keeps the socket when it is unchanged. */
 export function listenerKey(config: ServiceConfig): string {
   const internal = config.types.has('INTERNAL') ? 'internal' : 'external';
   const family = config.flags.has('IPv4') ? 'v4' : config.flags.has('IPv6') ? 'v6' : 'any';

@@ -1,8 +1,8 @@
 /**
- * Starting an external server for one connection, as xinetd's child does: the accepted
- * socket on fds 0, 1 and 2, a new session, `/` as working directory, the daemon's
- * start-up environment plus REMOTE_HOST, and the service's user and group when the
- * daemon runs as root.
+ * Start-up of an external server for one connection, as xinetd's child does it. The server
+ * gets the accepted socket on fds 0, 1 and 2, a new session, `/` as working directory, and
+ * the daemon's start-up environment plus REMOTE_HOST. When the daemon runs as root, it also
+ * gets the service's user and group.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
@@ -14,8 +14,8 @@ export interface Credentials {
 }
 
 /**
- * The uid and gid a server runs as. Only root can switch; an unprivileged daemon runs its
- * servers as itself, which the daemon reports once per service when it loads the config.
+ * Returns the uid and gid a server runs as. Only root can switch, so an unprivileged daemon
+ * runs its servers as itself, and reports that once per service when it loads the config.
  */
 export function credentialsFor(config: ServiceConfig): Credentials {
   if (process.getuid?.() !== 0 || config.uid === null) return {};
@@ -29,14 +29,14 @@ export function cannotSwitchUser(config: ServiceConfig): boolean {
 
 export interface SpawnResult {
   child: ChildProcess;
-  /** Undefined when the server could not be started; the child's 'error' event says why. */
+  /** Undefined when the server could not be started. The child's 'error' event carries the reason. */
   pid: number | undefined;
 }
 
 /**
  * Starts the server with `socket` as its stdin, stdout and stderr, and closes the daemon's
- * copy of the socket at once: libuv makes fds 0–2 blocking in the child, and that flag is
- * shared with the daemon's descriptor, which must then never be read or written again.
+ * copy of the socket at once. libuv makes fds 0–2 blocking in the child, and that flag is
+ * shared with the daemon's descriptor, so the daemon must never read or write it again.
  */
 export function spawnServer(
   config: ServiceConfig,

@@ -20,7 +20,7 @@ export interface AddressRule {
   networks: Network[];
 }
 
-/** The prefix length of an IPv4 address read as xinetd does: zero octets on the right are wildcards. */
+/** Returns the prefix length of an IPv4 rule as xinetd reads it: zero octets on the right are wildcards. */
 function wildcardPrefix(address: ipaddr.IPv4): number {
   const octets = address.octets;
   for (let i = 3; i >= 0; i--) {

@@ -38,7 +38,7 @@ function bestMatch(rules: readonly AddressRule[], client: NonNullable<ReturnType
 
 /**
  * Decides whether `ip` may connect. `onlyFrom` null means the attribute is not configured
- * (everyone passes it); an empty array means nobody does.
+ * (every client passes it), and an empty array means no client does.
  */
 export function checkAddress(
   ip: string | null,

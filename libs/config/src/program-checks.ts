@@ -27,7 +27,7 @@ export function checkServerProgram(server: string, baseDir: string): ValueProble
     return {
       code: missing ? 'CONFIG_SERVER_NOT_FOUND' : 'CONFIG_SERVER_NOT_EXECUTABLE',
       message: `server ${server} cannot be executed: ${describeFsError(error)}`,
-      hint: missing ? 'give the absolute path of an installed program' : `make it executable (chmod +x ${server})`,
+      hint: missing ? 'give the absolute path of an installed program' : `make it executable with chmod +x ${server}`,
     };
   }
 }

@@ -6,7 +6,7 @@ import type { DaemonMessage, ServiceEvent, Source } from './events.js';
 import { formatFileStamp } from './timestamp.js';
 
 /**
- * Which optional parts a service line shows, from the service's `log_on_success` and
+ * The optional parts of a service line, from the service's `log_on_success` and
  * `log_on_failure` flags. xinetd leaves a part out entirely when its flag is off.
  */
 export interface LineParts {

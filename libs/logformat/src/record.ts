@@ -1,7 +1,7 @@
 /**
  * The flat form of one log line as logq stores it: every field of every event kind, null
- * where the line did not carry it (xinetd leaves out `pid=` or `from=` when their flags are
- * off, and a syslog stamp has no year until one is inferred).
+ * where the line did not carry it. xinetd leaves out `pid=` or `from=` when their flags
+ * are off, and a syslog stamp has no year until one is inferred.
  */
 import type { EventKind, Severity } from './events.js';
 

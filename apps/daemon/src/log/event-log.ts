@@ -36,7 +36,7 @@ export interface EventLogOptions {
   stderr: NodeJS.WritableStream;
 }
 
-/** Which parts of each classic line a service shows, or null when the line is not written. */
+/** Returns the parts of a classic line that a service shows, or null when the line is not written. */
 function classicParts(config: ServiceConfig, kind: ServiceEvent['event']): LineParts | null {
   const success = config.logOnSuccess;
   const failure = config.logOnFailure;
@@ -79,7 +79,7 @@ export class EventLog {
     }
   }
 
-  /** The absolute path of a `log_type FILE` log, relative paths taken from the start directory. */
+  /** Returns the absolute path of a `log_type FILE` log, taking relative paths from the start directory. */
   serviceLogPath(config: ServiceConfig): string | null {
     if (config.logType?.kind !== 'FILE') return null;
     const path = config.logType.path;
