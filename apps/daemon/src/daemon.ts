@@ -4,12 +4,14 @@
  * service did not change.
  */
 import { formatDiagnostic, loadConfig, type Diagnostic, type LoadedConfig, type ServiceConfig } from '#config';
-import { dispatchConnection, dispatchDatagram, type DispatchContext } from './dispatch.js';
+import { dispatchConnection, dispatchDatagram, heldEvents, type DispatchContext } from './dispatch.js';
+import { HeldListener } from './child/holder.js';
 import { DatagramListener, StreamListener, type BoundAddress } from './listener.js';
 import type { EventLog } from './log/event-log.js';
 import { Service, listenerKey, type RunningServer } from './service.js';
 import { cannotSwitchUser } from './spawn.js';
 import { findBuiltin } from './internal/index.js';
+import { HELPER_MISSING, helperAvailable, needsHelper } from './child/helper.js';
 
 export const VERSION = '0.1.0';
 
@@ -37,10 +39,20 @@ function unsupportedReason(config: ServiceConfig): string | null {
     return 'RPC and TCPMUX services are not supported yet';
   }
   const internal = config.types.has('INTERNAL');
-  // An internal dgram service replies to each datagram itself, which is what wait = yes means for it.
-  if (config.wait && !(internal && config.socketType === 'dgram')) return 'wait = yes is not supported yet';
-  if (!internal && config.socketType === 'dgram') return 'external dgram servers are not supported yet';
-  if (internal && !findBuiltin(config.name, config.socketType)) return `there is no internal ${config.socketType} service named ${config.name}`;
+  if (internal) {
+    // An internal dgram service replies to each datagram itself, which is what wait = yes means for it.
+    if (config.wait && config.socketType === 'stream') return 'wait = yes is not supported yet for internal stream services';
+    if (!findBuiltin(config.name, config.socketType)) return `there is no internal ${config.socketType} service named ${config.name}`;
+    return null;
+  }
+  if (config.redirect !== null) return redirectProblem(config);
+  if (needsHelper(config) && !helperAvailable()) return HELPER_MISSING;
+  return null;
+}
+
+function redirectProblem(config: ServiceConfig): string | null {
+  if (config.socketType !== 'stream' || config.protocol !== 'tcp') return 'redirect works only for tcp stream services';
+  if (config.wait) return 'a redirect service must have wait = no';
   return null;
 }
 
@@ -121,6 +133,7 @@ export class Daemon {
       if (config) {
         this.log.notice(`readjusting service ${config.id}`);
         service.update(config);
+        if (service.listener instanceof HeldListener) service.listener.reconfigure(config);
         this.reportRules(service);
         wanted.delete(key);
       } else {
@@ -182,10 +195,7 @@ export class Daemon {
     }
     const service = new Service(config);
     this.reportRules(service);
-    const listener =
-      config.socketType === 'stream'
-        ? new StreamListener((socket) => dispatchConnection(this.context, service, socket))
-        : new DatagramListener((message, remote, socket) => dispatchDatagram(this.context, service, message, remote, socket));
+    const listener = this.makeListener(service);
     try {
       service.bound = await listener.open(config);
     } catch (error) {
@@ -195,6 +205,13 @@ export class Daemon {
     service.listener = listener;
     this.services.set(key, service);
     this.log.info(`service ${config.id} listening on ${describeBound(service)}`);
+  }
+
+  private makeListener(service: Service): StreamListener | DatagramListener | HeldListener {
+    const { config } = service;
+    if (config.wait && !config.types.has('INTERNAL')) return new HeldListener(this.settings.environment, heldEvents(this.context, service));
+    if (config.socketType === 'stream') return new StreamListener((socket) => dispatchConnection(this.context, service, socket));
+    return new DatagramListener((message, remote, socket) => dispatchDatagram(this.context, service, message, remote, socket));
   }
 
   private reportBindFailure(config: ServiceConfig, error: NodeJS.ErrnoException): void {
@@ -225,11 +242,23 @@ export class Daemon {
     await Promise.all(waits);
   }
 
-  private terminate(service: Service, server: RunningServer): Promise<void> {
-    if (!server.child) {
+  /** An in-process session ends at once; a wait = yes server is signalled by pid, as a child is. */
+  private terminateOther(service: Service, server: RunningServer): Promise<void> {
+    if (server.done === undefined) {
       server.stop?.();
       return Promise.resolve();
     }
+    const timer = setTimeout(() => {
+      this.log.warning(`Sending signal 9 to ${service.config.id} server ${server.pid}`);
+      server.stop?.('SIGKILL');
+    }, KILL_GRACE_MS);
+    this.log.warning(`Sending signal 15 to ${service.config.id} server ${server.pid}`);
+    server.stop?.('SIGTERM');
+    return server.done.finally(() => clearTimeout(timer));
+  }
+
+  private terminate(service: Service, server: RunningServer): Promise<void> {
+    if (!server.child) return this.terminateOther(service, server);
     const child = server.child;
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {

@@ -10,7 +10,9 @@ import { normalizeAddress, type FailReason, type Source } from '#logformat';
 import { findBuiltin } from './internal/index.js';
 import type { EventLog } from './log/event-log.js';
 import type { RunningServer, Service } from './service.js';
-import { spawnServer } from './spawn.js';
+import type { HolderEvents } from './child/holder.js';
+import { relay } from './redirect/relay.js';
+import { spawnServer, type SpawnResult } from './spawn.js';
 
 export interface DispatchContext {
   log: EventLog;
@@ -71,7 +73,11 @@ function serveInternal(context: DispatchContext, service: Service, socket: net.S
 
 function serveExternal(context: DispatchContext, service: Service, socket: net.Socket, source: Source): void {
   const { config } = service;
-  let started;
+  if (config.redirect !== null) {
+    serveRedirect(context, service, socket, source);
+    return;
+  }
+  let started: SpawnResult;
   try {
     started = spawnServer(config, socket, context.environment, source.ip);
   } catch (error) {
@@ -80,7 +86,7 @@ function serveExternal(context: DispatchContext, service: Service, socket: net.S
     context.log.failed(config, 'fork', source);
     return;
   }
-  const { child, pid } = started;
+  const { child, pid, ready } = started;
   if (pid === undefined) {
     child.once('error', (error: NodeJS.ErrnoException) => {
       context.log.error(`service ${config.id}: unable to start ${config.server}: ${error.code ?? error.message}; check the "server" path and its permissions`);
@@ -93,10 +99,84 @@ function serveExternal(context: DispatchContext, service: Service, socket: net.S
   });
   const server: RunningServer = { pid, child, source, startedAt: Date.now(), stop: null };
   track(service, server);
-  context.log.started(config, pid, source);
-  child.once('exit', (code, signalName) => {
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, name) => resolve([code, name])));
+  void ready.then(async (problem) => {
+    if (problem === null) context.log.started(config, pid, source);
+    else reportStartFailure(context, service, source, problem);
+    const [code, signalName] = await exited;
+    if (problem !== null) {
+      service.running.delete(server);
+      return;
+    }
     const signal = signalName === null ? null : (constants.signals[signalName] ?? null);
     finish(context, service, server, signal === null ? code : null, signal);
+  });
+}
+
+function reportStartFailure(context: DispatchContext, service: Service, source: Source, problem: string): void {
+  const { config } = service;
+  context.log.error(`service ${config.id}: unable to start ${config.server}: ${problem}; check the service's user, limits and "server" path`);
+  context.log.failed(config, 'fork', source);
+}
+
+/**
+ * The events of a `wait = yes` service's helper: the checks run on each pending request
+ * (a datagram's sender is known, a stream client's is not), then START and EXIT.
+ */
+export function heldEvents(context: DispatchContext, service: Service): HolderEvents {
+  const servers = new Map<number, { server: RunningServer; settle: () => void }>();
+  return {
+    request(source) {
+      const reason = refusal(context, service, source, true);
+      if (reason !== null) context.log.failed(service.config, reason, source);
+      return reason === null;
+    },
+    started(pid, source) {
+      let settle = () => undefined as void;
+      const done = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      const server: RunningServer = { pid, child: null, source, startedAt: Date.now(), stop: (signal) => killQuietly(pid, signal), done };
+      servers.set(pid, { server, settle });
+      track(service, server);
+      context.log.started(service.config, pid, source);
+    },
+    exited(pid, status, signal) {
+      const entry = servers.get(pid);
+      servers.delete(pid);
+      if (!entry) return;
+      finish(context, service, entry.server, status, signal);
+      entry.settle();
+    },
+    problem(text) {
+      context.log.error(`service ${service.config.id}: ${text}`);
+    },
+  };
+}
+
+function killQuietly(pid: number, signal: NodeJS.Signals = 'SIGTERM'): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone; its EXIT is on its way from the helper.
+  }
+}
+
+/** A redirect service relays in the daemon: START with pid 0, then TRAFFIC and EXIT when both sides close. */
+function serveRedirect(context: DispatchContext, service: Service, socket: net.Socket, source: Source): void {
+  const { config } = service;
+  const target = config.redirect!;
+  const session = relay(socket, target, config.flags.has('KEEPALIVE'));
+  const server: RunningServer = { pid: 0, child: null, source, startedAt: Date.now(), stop: session.stop };
+  track(service, server);
+  context.log.started(config, 0, source);
+  void session.done.then((result) => {
+    if (result.connectError) {
+      const reason = result.connectError.code ?? result.connectError.message;
+      context.log.error(`service ${config.id}: can't connect to remote host ${target.host} port ${target.port}: ${reason}`);
+    }
+    context.log.traffic(config, result.bytesIn, result.bytesOut);
+    finish(context, service, server, 0, null);
   });
 }
 

@@ -81,6 +81,11 @@ export class StreamListener {
     return { address: address.address, port: address.port };
   }
 
+  /** The listening socket's descriptor, for handing it to a wait = yes server. */
+  descriptor(): number {
+    return (this.server as unknown as { _handle: { fd: number } | null })._handle?.fd ?? -1;
+  }
+
   close(): void {
     this.server.close();
   }
@@ -121,10 +126,21 @@ export class DatagramListener {
     return { address: address.address, port: address.port };
   }
 
+  /**
+   * The UDP socket's descriptor, for handing it to a wait = yes server. dgram keeps its
+   * handle behind a symbol; the `_handle` getter would print a deprecation warning.
+   */
+  descriptor(): number {
+    if (this.socket === null) return -1;
+    const state = Object.getOwnPropertySymbols(this.socket).find((symbol) => symbol.description === 'state symbol');
+    const handle = state === undefined ? undefined : (this.socket as unknown as Record<symbol, { handle?: { fd?: number } }>)[state]?.handle;
+    return handle?.fd ?? -1;
+  }
+
   close(): void {
     this.socket?.close();
     this.socket = null;
   }
 }
 
-export type Listener = StreamListener | DatagramListener;
+export type Listener = StreamListener | DatagramListener | { close(): void };

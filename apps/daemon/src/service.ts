@@ -14,8 +14,10 @@ export interface RunningServer {
   child: ChildProcess | null;
   source: Source;
   startedAt: number;
-  /** Ends an in-process session; unused for child processes. */
-  stop: (() => void) | null;
+  /** Ends an in-process session, or signals a server that is not the daemon's own child. */
+  stop: ((signal?: NodeJS.Signals) => void) | null;
+  /** Settles when a server that is not the daemon's own child has exited. */
+  done?: Promise<void>;
 }
 
 export interface AddressRules {

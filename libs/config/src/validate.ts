@@ -193,7 +193,6 @@ class ServiceChecker {
       if (this.types.has(type)) this.report('CONFIG_UNSUPPORTED', `type ${type} is not supported`, hint, TYPE);
     }
     if (this.flags.has('SENSOR')) this.report('CONFIG_UNSUPPORTED', 'the SENSOR flag is not supported', hint, FLAGS);
-    if (this.draft.settings.has(REDIRECT)) this.report('CONFIG_UNSUPPORTED', 'redirect is not supported', hint, REDIRECT);
     const socketType = this.value(SOCKET_TYPE);
     if (socketType === 'raw' || socketType === 'seqpacket') {
       const message = `socket_type ${socketType} is not supported: Node.js has only stream (tcp) and dgram (udp) sockets`;
@@ -211,7 +210,10 @@ class ServiceChecker {
     this.requireAttribute(WAIT, 'every service needs "wait = yes" or "wait = no"');
     if (!internal) {
       this.requireAttribute(USER, 'a service that is not INTERNAL needs the user its server runs as');
-      this.requireAttribute(SERVER, 'a service that is not INTERNAL needs the path of its server program');
+      // A redirect service relays instead of starting a server, so xinetd ignores `server` there.
+      if (!this.draft.settings.has(REDIRECT)) {
+        this.requireAttribute(SERVER, 'a service that is not INTERNAL needs the path of its server program');
+      }
       if (this.flags.has('NAMEINARGS')) {
         this.requireAttribute(SERVER_ARGS, 'with NAMEINARGS, the first server_args word is argv[0]');
       }
@@ -327,7 +329,7 @@ class ServiceChecker {
 
   /** TRAFFIC counts the bytes a redirect service forwards, so it means nothing elsewhere. */
   private checkTraffic(): void {
-    if (!this.items(LOG_ON_SUCCESS).includes('TRAFFIC')) return;
+    if (!this.items(LOG_ON_SUCCESS).includes('TRAFFIC') || this.draft.settings.has(REDIRECT)) return;
     const message = 'log_on_success TRAFFIC is only valid for a redirect service';
     this.report('CONFIG_INCOMPATIBLE_ATTRIBUTES', message, 'remove TRAFFIC from log_on_success', LOG_ON_SUCCESS);
   }

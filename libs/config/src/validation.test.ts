@@ -321,7 +321,6 @@ describe('features not supported yet', () => {
     ['type = RPC', ['rpc_version = 1']],
     ['type = TCPMUX', []],
     ['flags = SENSOR', []],
-    ['redirect = 10.0.0.1 23', []],
   ])('%s stops the service from loading', (line, extra) => {
     const config = sandbox.load(externalService('telnet', [line, ...extra]));
     expect(problemCodes(config)).toContain('CONFIG_UNSUPPORTED');

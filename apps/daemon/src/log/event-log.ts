@@ -94,6 +94,10 @@ export class EventLog {
     this.service(config, { event: 'EXIT', service: config.id, pid, status, signal, durationMs });
   }
 
+  traffic(config: ServiceConfig, bytesIn: number, bytesOut: number): void {
+    this.service(config, { event: 'TRAFFIC', service: config.id, bytesIn, bytesOut });
+  }
+
   failed(config: ServiceConfig, reason: FailReason, source: Source): void {
     this.service(config, { event: 'FAIL', service: config.id, reason, source });
   }

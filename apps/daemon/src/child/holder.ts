@@ -1,0 +1,121 @@
+/**
+ * A `wait = yes` service. Node cannot wait for a pending connection or datagram without
+ * taking it (libuv accepts and reads as soon as the socket is readable), and the server
+ * must find it still queued. So the daemon binds the socket with Node, hands its
+ * descriptor to the compiled helper on fd 0 in the same tick (before libuv ever polls
+ * it), and closes its own copy. The helper polls without reading, peeks the sender of a
+ * datagram, asks the daemon over fd 3, and forks the server with the socket on fds 0–2.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Duplex } from 'node:stream';
+import type { ServiceConfig } from '#config';
+import { normalizeAddress, type Source } from '#logformat';
+import { DatagramListener, StreamListener, type BoundAddress } from '../listener.js';
+import { serverEnvironment } from './environment.js';
+import { HELPER_PATH, helperOptions } from './helper.js';
+
+export interface HolderEvents {
+  /** Decides whether the pending request may start a server; logs its own FAIL. */
+  request(source: Source): boolean;
+  started(pid: number, source: Source): void;
+  exited(pid: number, status: number | null, signal: number | null): void;
+  /** A step failed in the helper or its server; `text` names the step and the OS error. */
+  problem(text: string): void;
+}
+
+function parseSource(address: string, port: string): Source {
+  return address === '-' ? { ip: null } : { ip: normalizeAddress(address), port: Number(port) };
+}
+
+/** Everything the helper was started with; a reload that changes none of it keeps the helper. */
+function commandLineOf(config: ServiceConfig): string {
+  return JSON.stringify([config.server, config.argv, helperOptions(config), config.env, config.passenv]);
+}
+
+export class HeldListener {
+  private readonly events: HolderEvents;
+  private readonly environment: NodeJS.ProcessEnv;
+  private holder: ChildProcess | null = null;
+  private control: Duplex | null = null;
+  private lastSource: Source = { ip: null };
+  private pending: ServiceConfig | null = null;
+  private commandLine = '';
+  private closed = false;
+
+  constructor(environment: NodeJS.ProcessEnv, events: HolderEvents) {
+    this.environment = environment;
+    this.events = events;
+  }
+
+  async open(config: ServiceConfig): Promise<BoundAddress> {
+    const socket = config.socketType === 'stream' ? new StreamListener((connection) => connection.destroy()) : new DatagramListener(() => undefined);
+    const bound = await socket.open(config);
+    // Still the tick in which the socket was bound: libuv has not polled it yet.
+    try {
+      this.start(config, socket.descriptor());
+    } finally {
+      socket.close();
+    }
+    return bound;
+  }
+
+  /** Applies a new configuration: the helper holds the old command line, so it is replaced once idle. */
+  reconfigure(config: ServiceConfig): void {
+    if (commandLineOf(config) === this.commandLine) return;
+    this.pending = config;
+    this.control?.end();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.control?.end();
+  }
+
+  private start(config: ServiceConfig, fd: number): void {
+    if (fd < 0) throw new Error('the socket has no descriptor to hand over');
+    this.commandLine = commandLineOf(config);
+    const [argv0, ...args] = config.argv;
+    const mode = config.socketType === 'stream' ? 'stream' : 'dgram';
+    const holder = spawn(HELPER_PATH, [...helperOptions(config), '-W', mode, '--', config.server!, argv0!, ...args], {
+      stdio: [fd, 'ignore', 'ignore', 'pipe'],
+      detached: true,
+      cwd: '/',
+      env: serverEnvironment(config, this.environment, null),
+    });
+    holder.on('error', (error) => this.events.problem(`unable to start ${HELPER_PATH}: ${error.message}`));
+    this.holder = holder;
+    this.control = holder.stdio[3] as Duplex;
+    this.control.on('error', () => undefined);
+    createInterface({ input: this.control }).on('line', (line) => this.onLine(line));
+    holder.once('exit', (code, signal) => this.onHolderExit(code, signal));
+  }
+
+  private onLine(line: string): void {
+    const [word, ...rest] = line.split(' ');
+    if (word === 'request') {
+      this.lastSource = parseSource(rest[0] ?? '-', rest[1] ?? '0');
+      this.control?.write(this.events.request(this.lastSource) ? 'y' : 'n');
+    } else if (word === 'started') {
+      this.events.started(Number(rest[0]), this.lastSource);
+    } else if (word === 'exited') {
+      const value = Number(rest[2]);
+      this.events.exited(Number(rest[0]), rest[1] === 'status' ? value : null, rest[1] === 'signal' ? value : null);
+    } else if (word === 'error') {
+      this.events.problem(rest.join(' '));
+    }
+  }
+
+  private onHolderExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.holder = null;
+    this.control = null;
+    if (this.closed) return;
+    const next = this.pending;
+    this.pending = null;
+    if (next === null) {
+      this.events.problem(`the helper that holds the socket exited (${signal ?? `status ${code}`}); the service stops until the next reload`);
+      return;
+    }
+    this.open(next).catch((error: NodeJS.ErrnoException) => this.events.problem(`unable to bind again after the reload: ${error.code ?? error.message}`));
+  }
+}
