@@ -7,6 +7,7 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { Daemon, VERSION } from './daemon.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { closeInheritedDescriptors } from './inherited-fds.js';
 import { EventLog } from './log/event-log.js';
 import { USAGE, UsageError, parseOptions, type Options } from './options.js';
 
@@ -135,6 +136,8 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   if (!options.foreground && io.env[BACKGROUND_MARK] !== '1') return daemonize(argv, io);
 
   process.umask(process.umask() | 0o022);
+  const channel = Number(io.env.NODE_CHANNEL_FD);
+  closeInheritedDescriptors(new Set(Number.isInteger(channel) ? [channel] : []));
   const log = new EventLog({
     programLog: options.fileLog,
     jsonLog: options.jsonLog,
