@@ -3,6 +3,7 @@
  * the daemon's service log, and a look at its descriptors and children.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import { readIfExists, waitFor } from '../support/daemon.js';
 
@@ -53,4 +54,16 @@ export function childrenOf(pid: number): number[] {
     }
   }
   return children;
+}
+
+/** A TCP port that was free a moment ago, for configurations that must keep their port across reloads. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
