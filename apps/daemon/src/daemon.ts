@@ -10,6 +10,7 @@ import { DatagramListener, StreamListener, type BoundAddress } from './listener.
 import type { EventLog } from './log/event-log.js';
 import { Service, listenerKey, type RunningServer } from './service.js';
 import { cannotSwitchUser } from './spawn.js';
+import { writeStateDump } from './state-dump.js';
 import { findBuiltin } from './internal/index.js';
 import { HELPER_MISSING, helperAvailable, needsHelper } from './child/helper.js';
 
@@ -158,6 +159,23 @@ export class Daemon {
     if (killServers) await this.terminateAll([...this.services.values()]);
     this.log.warning('Exiting...');
     this.log.flush();
+  }
+
+  /** Appends the state dump to `path`, and logs where, as xinetd does. */
+  dumpState(path: string): void {
+    try {
+      writeStateDump(path, {
+        version: VERSION,
+        now: new Date(),
+        services: [...this.services.values()],
+        processLimit: this.settings.processLimit,
+        runningCount: this.runningCount(),
+      });
+      this.log.info(`generated state dump in file ${path}`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      this.log.error(`unable to write the state dump to ${path}: ${code}; choose another file with -dumpfile`);
+    }
   }
 
   private configs(): ServiceConfig[] {

@@ -34,6 +34,7 @@ function resolvePaths(options: Options): void {
   if (options.fileLog !== null) options.fileLog = resolvePath(options.fileLog);
   if (options.jsonLog !== null) options.jsonLog = resolvePath(options.jsonLog);
   if (options.pidFile !== null) options.pidFile = resolvePath(options.pidFile);
+  options.dumpFile = resolvePath(options.dumpFile);
 }
 
 function removePidFile(path: string | null): void {
@@ -107,8 +108,14 @@ function installSignals(daemon: Daemon, options: Options, log: EventLog): void {
   };
   process.on('SIGHUP', reload);
   process.on('SIGUSR2', reload);
-  // xinetd 2.1 and many guides use SIGUSR1 to reload; Node would otherwise start its inspector.
-  process.on('SIGUSR1', reload);
+  // xinetd 2.1 and many guides use SIGUSR1 to reload, xinetd 2.3 to write the state dump:
+  // it does both, the dump after the reload. Node would otherwise start its inspector.
+  process.on('SIGUSR1', () => {
+    daemon
+      .reload()
+      .catch((error: Error) => log.error(`reconfiguration failed: ${error.message}`))
+      .finally(() => daemon.dumpState(options.dumpFile));
+  });
   process.on('SIGTERM', () => void exit(true));
   process.on('SIGQUIT', () => void exit(false));
   // xinetd ignores SIGINT unless it runs in the foreground for debugging.

@@ -3,6 +3,7 @@
  * `-jsonlog` is ours; the rest are xinetd 2.3.15's.
  */
 import { closestMatch } from '#config';
+import { DEFAULT_DUMP_FILE } from './state-dump.js';
 
 export interface Options {
   configFile: string;
@@ -11,6 +12,8 @@ export interface Options {
   /** The JSONL event log, one object per line. */
   jsonLog: string | null;
   pidFile: string | null;
+  /** Where SIGUSR1 appends the state dump. */
+  dumpFile: string;
   /** Stay in the foreground (`-dontfork`, and `-d`). */
   foreground: boolean;
   /** Keep running with no service available. */
@@ -25,11 +28,11 @@ export interface Options {
 
 export const USAGE =
   'Usage: xinetd-ts [-d] [-f config_file] [-filelog filename] [-jsonlog filename] [-pidfile filename] ' +
-  '[-dontfork] [-stayalive] [-limit proc_limit] [-version]';
+  '[-dumpfile filename] [-dontfork] [-stayalive] [-limit proc_limit] [-version]';
 
 export class UsageError extends Error {}
 
-const VALUE_OPTIONS = ['-f', '-filelog', '-jsonlog', '-pidfile', '-limit', '-syslog', '-logprocs', '-cc', '-shutdownprocs'];
+const VALUE_OPTIONS = ['-f', '-filelog', '-jsonlog', '-pidfile', '-dumpfile', '-limit', '-syslog', '-logprocs', '-cc', '-shutdownprocs'];
 const FLAG_OPTIONS = ['-d', '-dontfork', '-stayalive', '-version', '-reuse', '-inetd_compat', '-inetd_ipv6'];
 // Accepted so that existing init scripts keep working; they change nothing here.
 const ACCEPTED_NO_OPS = new Set(['-reuse', '-inetd_ipv6', '-logprocs', '-cc', '-shutdownprocs']);
@@ -54,6 +57,9 @@ function applyValue(options: Options, option: string, value: string): void {
       return;
     case '-pidfile':
       options.pidFile = value;
+      return;
+    case '-dumpfile':
+      options.dumpFile = value;
       return;
     case '-limit':
       options.processLimit = parseLimit(value);
@@ -88,6 +94,7 @@ export function parseOptions(argv: readonly string[]): Options {
     fileLog: null,
     jsonLog: null,
     pidFile: null,
+    dumpFile: DEFAULT_DUMP_FILE,
     foreground: false,
     stayAlive: false,
     debug: false,
