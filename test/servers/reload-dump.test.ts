@@ -68,6 +68,8 @@ describe('reload and state dump', () => {
     daemon = await startDaemon(['-f', writeConfig(dir, config)]);
     const port = daemon.ports.get('cat')!;
     await exchange(port, 'warm\n', { end: true });
+    // The service log opens on its first line; count the daemon's descriptors after that.
+    await waitForLine(log, /EXIT: cat/);
     const pid = daemon.process.pid!;
     const descriptors = openDescriptors(pid);
     const flood = Array.from({ length: 60 }, (_, i) => exchange(port, `n${i}\n`, { end: true }));
