@@ -185,6 +185,8 @@ describe('servers that fail to start', () => {
     daemon = await startDaemon(['-f', config]);
     const pid = daemon.process.pid!;
     await exchange(daemon.ports.get('quick')!, '');
+    // The service log opens on its first line; count the daemon's descriptors after that.
+    await waitForLine(log, /EXIT: quick/);
     const before = openDescriptors(pid);
     const vanishing = Array.from({ length: 20 }, () => exchange(daemon!.ports.get('quick')!, 'x', { end: true }).catch(() => undefined));
     const deaf = Array.from({ length: 5 }, () => exchange(daemon!.ports.get('deaf')!, 'y'.repeat(256 * 1024)).catch(() => undefined));

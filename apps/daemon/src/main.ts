@@ -100,6 +100,7 @@ function installSignals(daemon: Daemon, options: Options, log: EventLog): void {
     if (exiting) return;
     exiting = true;
     await daemon.stop(killServers);
+    await log.close();
     removePidFile(options.pidFile);
     process.exit(EXIT.OK);
   };
@@ -147,6 +148,8 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   closeInheritedDescriptors(new Set(Number.isInteger(channel) ? [channel] : []));
   const log = new EventLog({
     programLog: options.fileLog,
+    syslogFacility: options.syslogFacility,
+    syslogSocket: options.syslogSocket,
     jsonLog: options.jsonLog,
     debug: options.debug,
     baseDir: process.cwd(),
@@ -161,7 +164,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   if (count === null || (count === 0 && !options.stayAlive)) {
     const text = count === null ? "couldn't get configuration. Exiting..." : 'no services. Exiting...';
     log.message({ severity: 'CRITICAL', text: `${process.pid} {main} ${text}` });
-    log.flush();
+    await log.close();
     reportReady(false, `no services could be started from ${options.configFile}; see the messages above or in the -filelog file`);
     return EXIT.CONFIG;
   }

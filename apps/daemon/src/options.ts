@@ -4,6 +4,7 @@
  */
 import { closestMatch } from '#config';
 import { DEFAULT_DUMP_FILE } from './state-dump.js';
+import { DEFAULT_SYSLOG_SOCKET, isFacility } from './log/syslog.js';
 
 export interface Options {
   configFile: string;
@@ -12,6 +13,10 @@ export interface Options {
   /** The JSONL event log, one object per line. */
   jsonLog: string | null;
   pidFile: string | null;
+  /** `-syslog`: the daemon's own messages go to syslog at this facility. */
+  syslogFacility: string | null;
+  /** `-syslogsocket`: the local syslog socket (ours; xinetd always uses /dev/log). */
+  syslogSocket: string;
   /** Where SIGUSR1 appends the state dump. */
   dumpFile: string;
   /** Stay in the foreground (`-dontfork`, and `-d`). */
@@ -27,12 +32,12 @@ export interface Options {
 }
 
 export const USAGE =
-  'Usage: xinetd-ts [-d] [-f config_file] [-filelog filename] [-jsonlog filename] [-pidfile filename] ' +
+  'Usage: xinetd-ts [-d] [-f config_file] [-filelog filename | -syslog facility] [-syslogsocket path] [-jsonlog filename] [-pidfile filename] ' +
   '[-dumpfile filename] [-dontfork] [-stayalive] [-limit proc_limit] [-version]';
 
 export class UsageError extends Error {}
 
-const VALUE_OPTIONS = ['-f', '-filelog', '-jsonlog', '-pidfile', '-dumpfile', '-limit', '-syslog', '-logprocs', '-cc', '-shutdownprocs'];
+const VALUE_OPTIONS = ['-f', '-filelog', '-jsonlog', '-pidfile', '-dumpfile', '-syslogsocket', '-limit', '-syslog', '-logprocs', '-cc', '-shutdownprocs'];
 const FLAG_OPTIONS = ['-d', '-dontfork', '-stayalive', '-version', '-reuse', '-inetd_compat', '-inetd_ipv6'];
 // Accepted so that existing init scripts keep working; they change nothing here.
 const ACCEPTED_NO_OPS = new Set(['-reuse', '-inetd_ipv6', '-logprocs', '-cc', '-shutdownprocs']);
@@ -65,8 +70,17 @@ function applyValue(options: Options, option: string, value: string): void {
       options.processLimit = parseLimit(value);
       return;
     case '-syslog':
-      // TODO: send the daemon's messages to syslog; until then they need -filelog.
-      throw new UsageError('-syslog is not supported yet: use -filelog FILE for the daemon\'s own messages');
+      if (!isFacility(value)) {
+        // xinetd reports a bad facility and uses daemon.
+        options.warnings.push(`Bad syslog facility: ${value}; using daemon`);
+        options.syslogFacility = 'daemon';
+      } else {
+        options.syslogFacility = value.toLowerCase();
+      }
+      return;
+    case '-syslogsocket':
+      options.syslogSocket = value;
+      return;
   }
 }
 
@@ -95,6 +109,8 @@ export function parseOptions(argv: readonly string[]): Options {
     jsonLog: null,
     pidFile: null,
     dumpFile: DEFAULT_DUMP_FILE,
+    syslogFacility: null,
+    syslogSocket: DEFAULT_SYSLOG_SOCKET,
     foreground: false,
     stayAlive: false,
     debug: false,
@@ -116,6 +132,9 @@ export function parseOptions(argv: readonly string[]): Options {
       const hint = closestMatch(argument, [...VALUE_OPTIONS, ...FLAG_OPTIONS]);
       options.warnings.push(`unknown option ${argument} ignored${hint ? ` (did you mean ${hint}?)` : ''}`);
     }
+  }
+  if (options.fileLog !== null && options.syslogFacility !== null) {
+    throw new UsageError('-syslog and -filelog cannot be used together: choose where the daemon\'s own messages go');
   }
   if (options.fileLog !== null && options.fileLog === options.jsonLog) {
     throw new UsageError('-filelog and -jsonlog must name different files');

@@ -12,6 +12,7 @@ import {
   eventFields,
   eventSeverity,
   formatProgramLine,
+  formatServiceBody,
   formatServiceLine,
   messageFields,
   type DaemonMessage,
@@ -22,13 +23,18 @@ import {
   type Source,
 } from '#logformat';
 import { SinkPool, type FileSink } from './sinks.js';
+import { DEFAULT_SYSLOG_SOCKET, SyslogSink, priority, severityLevel } from './syslog.js';
 
 /** The ident of the daemon's own lines; fail2ban and logwatch look for `xinetd[pid]`. */
 export const PROGRAM_NAME = 'xinetd';
 
 export interface EventLogOptions {
-  /** `-filelog` path; null writes the daemon's messages to `stderr`. */
+  /** `-filelog` path; null writes the daemon's messages to `stderr`, or to syslog with `syslogFacility`. */
   programLog: string | null;
+  /** `-syslog` facility for the daemon's own messages, or null. */
+  syslogFacility?: string | null;
+  /** The local syslog socket; /dev/log unless `-syslogsocket` says otherwise. */
+  syslogSocket?: string;
   jsonLog: string | null;
   debug: boolean;
   /** Base for relative `log_type FILE` paths. */
@@ -62,6 +68,7 @@ export class EventLog {
   private readonly program: FileSink | null;
   private readonly json: pino.Logger | null;
   private readonly jsonDestination: ReturnType<typeof pino.destination> | null;
+  private syslog: SyslogSink | null = null;
 
   constructor(options: EventLogOptions) {
     this.options = options;
@@ -123,10 +130,22 @@ export class EventLog {
   }
 
   message(message: DaemonMessage): void {
-    const line = formatProgramLine(new Date(), PROGRAM_NAME, process.pid, message);
-    if (this.program) this.program.write(line);
-    else this.options.stderr.write(`${line}\n`);
+    const facility = this.options.syslogFacility ?? null;
+    if (facility !== null && this.program === null) {
+      // Syslog adds the time, the ident and the pid; xinetd's syslog lines have no level word.
+      this.syslogSink().write(priority(facility, severityLevel(message.severity)), message.text);
+    } else {
+      const line = formatProgramLine(new Date(), PROGRAM_NAME, process.pid, message);
+      if (this.program) this.program.write(line);
+      else this.options.stderr.write(`${line}\n`);
+    }
     this.writeJson(message.severity, messageFields(message));
+  }
+
+  /** Flushes the files and waits until logger(1) has sent every syslog line. */
+  async close(): Promise<void> {
+    this.flush();
+    await this.syslog?.close();
   }
 
   /** Reopens every log file (after rotation) and closes the ones no service uses any more. */
@@ -147,11 +166,30 @@ export class EventLog {
 
   private service(config: ServiceConfig, event: ServiceEvent): void {
     this.writeJson(eventSeverity(event), eventFields(event));
-    const path = this.serviceLogPath(config);
-    if (path === null) return;
+    const logType = config.logType;
+    if (logType === null) return;
     const parts = classicParts(config, event.event);
     if (parts === null) return;
-    this.sinks.get(path).write(formatServiceLine(new Date(), event, parts));
+    if (logType.kind === 'SYSLOG') {
+      this.syslogSink().write(priority(logType.facility, logType.level), formatServiceBody(event, parts));
+      return;
+    }
+    const sink = this.sinks.get(this.serviceLogPath(config)!);
+    const state = sink.writeLimited(formatServiceLine(new Date(), event, parts), logType.softLimit, logType.hardLimit);
+    if (state === 'crossed-hard') this.error(`Size of ${config.id} log exceeded hard limit`);
+    else if (state === 'crossed-soft') this.warning(`Size of ${config.id} log exceeded soft limit`);
+  }
+
+  private syslogSink(): SyslogSink {
+    this.syslog ??= new SyslogSink(this.options.syslogSocket ?? DEFAULT_SYSLOG_SOCKET, (text) => this.reportSyslogError(text));
+    return this.syslog;
+  }
+
+  /** Goes to the -filelog file or standard error, since syslog itself is what failed. */
+  private reportSyslogError(text: string): void {
+    const line = formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text });
+    if (this.program) this.program.write(line);
+    else this.options.stderr.write(`${line}\n`);
   }
 
   private writeJson(severity: Severity, fields: object): void {

@@ -2,7 +2,7 @@
  * Append-only log files, opened once per path and shared by every service that names the
  * same path. Writes are buffered by pino's destination (sonic-boom) and flushed on exit.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino from 'pino';
 
@@ -10,14 +10,22 @@ type Destination = ReturnType<typeof pino.destination>;
 
 export type SinkErrorHandler = (path: string, error: Error) => void;
 
+/** What a write did with respect to the `log_type FILE` size limits. */
+export type SizeState = 'ok' | 'crossed-soft' | 'crossed-hard' | 'closed';
+
 export class FileSink {
   readonly path: string;
   readonly destination: Destination;
   private failed = false;
+  /** Bytes in the file, counted from its size when opened; the size limits compare against it. */
+  private size: number;
+  /** Past the hard limit the file takes no more lines until it is reopened. */
+  private closedBySize = false;
 
   constructor(path: string, onError: SinkErrorHandler) {
     this.path = path;
     mkdirSync(dirname(path), { recursive: true });
+    this.size = currentSize(path);
     this.destination = pino.destination({ dest: path, append: true, sync: false });
     // One report per fault: a full disk would otherwise log on every line.
     this.destination.on('error', (error: Error) => {
@@ -34,9 +42,28 @@ export class FileSink {
     this.destination.write(`${line}\n`);
   }
 
+  /**
+   * Writes a line unless the file is past its hard limit, and says which limit this line
+   * crossed, so that the caller reports each crossing once.
+   */
+  writeLimited(line: string, soft: number | null, hard: number | null): SizeState {
+    if (this.closedBySize) return 'closed';
+    const before = this.size;
+    const text = `${line}\n`;
+    this.destination.write(text);
+    this.size += Buffer.byteLength(text);
+    if (hard !== null && this.size > hard) {
+      this.closedBySize = true;
+      return 'crossed-hard';
+    }
+    return soft !== null && before <= soft && this.size > soft ? 'crossed-soft' : 'ok';
+  }
+
   /** Reopens the path, so that a log rotated by renaming continues in a new file. */
   reopen(): void {
     this.destination.reopen();
+    this.size = currentSize(this.path);
+    this.closedBySize = false;
   }
 
   flush(): void {
@@ -50,6 +77,14 @@ export class FileSink {
   close(): void {
     this.flush();
     this.destination.end();
+  }
+}
+
+function currentSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }
 

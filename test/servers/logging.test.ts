@@ -1,0 +1,126 @@
+/**
+ * Log sinks: `log_type SYSLOG` and `-syslog` to a real rsyslogd listening on a temporary
+ * socket, the size limits of `log_type FILE`, and log files reopened on reload.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exchange, makeTempDir, readIfExists, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
+import { TCP, block, waitForLine, writeConfig } from './support.js';
+
+const HAS_RSYSLOG = existsSync('/usr/sbin/rsyslogd');
+
+/** Starts rsyslogd in the foreground on `dir`/log.sock, writing `facility.level tag msg` lines to `dir`/syslog.out. */
+async function startRsyslog(dir: string): Promise<{ process: ChildProcess; socket: string; output: string }> {
+  const socket = join(dir, 'log.sock');
+  const output = join(dir, 'syslog.out');
+  const conf = join(dir, 'rsyslog.conf');
+  writeFileSync(
+    conf,
+    [
+      `global(workDirectory="${dir}")`,
+      'module(load="imuxsock" SysSock.Use="off")',
+      `input(type="imuxsock" Socket="${socket}" CreatePath="on")`,
+      'template(name="plain" type="string" string="%syslogfacility-text%.%syslogseverity-text% %syslogtag%%msg%\\n")',
+      `*.* action(type="omfile" file="${output}" template="plain")`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], { stdio: 'ignore' });
+  await waitFor('rsyslogd to create its socket', () => (existsSync(socket) ? true : undefined));
+  return { process: child, socket, output };
+}
+
+describe.skipIf(!HAS_RSYSLOG)('syslog', () => {
+  let dir: string;
+  let daemon: RunningDaemon | undefined;
+  let rsyslog: ChildProcess | undefined;
+
+  beforeEach(() => {
+    dir = makeTempDir('xinetd-ts-syslog');
+  });
+
+  afterEach(async () => {
+    await daemon?.stop('SIGTERM');
+    daemon = undefined;
+    if (rsyslog && rsyslog.exitCode === null) {
+      const exited = new Promise((resolve) => rsyslog!.once('exit', resolve));
+      rsyslog.kill('SIGTERM');
+      await exited;
+    }
+    removeDir(dir);
+  });
+
+  it('sends service lines at the log_type facility and level, and daemon messages with -syslog', async () => {
+    const server = await startRsyslog(dir);
+    rsyslog = server.process;
+    const config = writeConfig(
+      dir,
+      block('viasyslog', [...TCP, 'wait = no', 'user = root', 'server = /bin/echo', 'server_args = hi', 'log_type = SYSLOG local3 notice', 'log_on_success = PID HOST EXIT']),
+    );
+    daemon = await startDaemon(['-f', config, '-syslog', 'daemon', '-syslogsocket', server.socket]);
+    expect((await exchange(daemon.ports.get('viasyslog')!, '')).data).toBe('hi\n');
+    const pid = daemon.process.pid!;
+    await waitForLine(server.output, new RegExp(`local3\\.notice xinetd\\[${pid}\\]: ?START: viasyslog pid=(\\d+) from=127\\.0\\.0\\.1`));
+    await waitForLine(server.output, new RegExp(`local3\\.notice xinetd\\[${pid}\\]: ?EXIT: viasyslog status=0 pid=\\d+`));
+    await waitForLine(server.output, new RegExp(`daemon\\.notice xinetd\\[${pid}\\]: ?Started working: 1 available service\\n`));
+    await daemon.stop('SIGTERM');
+    await waitForLine(server.output, new RegExp(`daemon\\.warning xinetd\\[${pid}\\]: ?Exiting\\.\\.\\.`));
+  });
+
+  it('reports a syslog socket that nobody listens on, and keeps serving', async () => {
+    const config = writeConfig(dir, block('lost', [...TCP, 'wait = no', 'user = root', 'server = /bin/echo', 'server_args = still', 'log_type = SYSLOG daemon info', 'log_on_success = PID HOST']));
+    const missing = join(dir, 'no.sock');
+    daemon = await startDaemon(['-f', config, '-syslogsocket', missing]);
+    expect((await exchange(daemon.ports.get('lost')!, '')).data).toBe('still\n');
+    await waitFor('the logger error', () => (daemon!.stderr().includes(`logger(1) for ${missing} exited`) ? true : undefined));
+    expect((await exchange(daemon.ports.get('lost')!, '')).data).toBe('still\n');
+  });
+});
+
+describe('file logs', () => {
+  let dir: string;
+  let daemon: RunningDaemon | undefined;
+
+  beforeEach(() => {
+    dir = makeTempDir('xinetd-ts-filelog');
+  });
+
+  afterEach(async () => {
+    await daemon?.stop('SIGTERM');
+    daemon = undefined;
+    removeDir(dir);
+  });
+
+  it('stops a log at its hard limit and reports the soft and the hard limit once each', async () => {
+    const log = join(dir, 'limited.log');
+    const config = writeConfig(dir, block('chatty', [...TCP, 'wait = no', 'user = root', 'server = /bin/true', `log_type = FILE ${log} 300 500`, 'log_on_success = PID HOST EXIT']));
+    daemon = await startDaemon(['-f', config]);
+    const port = daemon.ports.get('chatty')!;
+    for (let i = 0; i < 12; i++) await exchange(port, '');
+    await waitFor('the hard limit message', () => (daemon!.stderr().includes('ERROR: Size of chatty log exceeded hard limit') ? true : undefined));
+    const size = statSync(log).size;
+    expect(size).toBeGreaterThan(500);
+    expect(size).toBeLessThan(600);
+    for (let i = 0; i < 3; i++) await exchange(port, '');
+    expect(statSync(log).size).toBe(size);
+    expect(daemon.stderr().match(/exceeded soft limit/g)).toHaveLength(1);
+    expect(daemon.stderr().match(/exceeded hard limit/g)).toHaveLength(1);
+  });
+
+  it('reopens a rotated log on reload', async () => {
+    const log = join(dir, 'rotate.log');
+    const config = writeConfig(dir, block('rotating', [...TCP, 'wait = no', 'user = root', 'server = /bin/true', `log_type = FILE ${log}`, 'log_on_success = PID HOST EXIT']));
+    daemon = await startDaemon(['-f', config]);
+    const port = daemon.ports.get('rotating')!;
+    await exchange(port, '');
+    await waitForLine(log, /EXIT: rotating/);
+    renameSync(log, `${log}.1`);
+    daemon.process.kill('SIGHUP');
+    await waitFor('the reload', () => (daemon!.stderr().includes('Reconfigured') ? true : undefined));
+    await exchange(port, '');
+    await waitForLine(log, /START: rotating[^]*EXIT: rotating/);
+    expect(readIfExists(`${log}.1`).match(/START: rotating/g)).toHaveLength(1);
+  });
+});
