@@ -62,7 +62,12 @@ function classicParts(config: ServiceConfig, kind: ServiceEvent['event']): LineP
   }
 }
 
+/** How many error messages are kept for the start-up report; the log has them all. */
+const MAX_KEPT_PROBLEMS = 20;
+
 export class EventLog {
+  /** The first error and critical messages, for the start-up summary. */
+  readonly problems: string[] = [];
   private readonly options: EventLogOptions;
   private readonly sinks: SinkPool;
   private readonly program: FileSink | null;
@@ -130,6 +135,9 @@ export class EventLog {
   }
 
   message(message: DaemonMessage): void {
+    if ((message.severity === 'ERROR' || message.severity === 'CRITICAL') && this.problems.length < MAX_KEPT_PROBLEMS) {
+      this.problems.push(message.text);
+    }
     const facility = this.options.syslogFacility ?? null;
     if (facility !== null && this.program === null) {
       // Syslog adds the time, the ident and the pid; xinetd's syslog lines have no level word.
@@ -144,7 +152,7 @@ export class EventLog {
 
   /** Flushes the files and waits until logger(1) has sent every syslog line. */
   async close(): Promise<void> {
-    this.flush();
+    await this.settle();
     await this.syslog?.close();
   }
 
@@ -162,6 +170,11 @@ export class EventLog {
 
   flush(): void {
     this.sinks.flushAll();
+  }
+
+  /** Writes out every buffered line, waiting up to a second for files still being opened. */
+  settle(): Promise<void> {
+    return this.sinks.settleAll(1000);
   }
 
   private service(config: ServiceConfig, event: ServiceEvent): void {
