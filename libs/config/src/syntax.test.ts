@@ -183,19 +183,23 @@ describe('disable', () => {
   });
 });
 
+describe('attributes the daemon applies to its servers', () => {
+  it.each(['umask = 027', 'nice = -5', 'groups = yes', 'env = LANG=C', 'passenv = PATH', 'rlimit_as = 64M', 'rlimit_cpu = UNLIMITED'])(
+    '%s loads without a diagnostic, with an origin',
+    (line) => {
+      const config = sandbox.load(internalService('echo', [line]));
+      expect(codes(config)).toEqual([]);
+      expect(service(config, 'echo').origins.get(line.split(' ')[0] ?? '')?.origin).toBe('service');
+    },
+  );
+});
+
 describe('attributes not enforced yet', () => {
   it.each([
     'cps = 25 30',
     'per_source = 10',
-    'umask = 027',
-    'nice = -5',
-    'groups = yes',
     'access_times = 8:00-17:00',
     'banner = /etc/banner',
-    'env = LANG=C',
-    'passenv = PATH',
-    'rlimit_as = 64M',
-    'rlimit_cpu = UNLIMITED',
     'deny_time = FOREVER',
     'v6only = no',
     'libwrap = in.telnetd',
