@@ -7,7 +7,7 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exchange, makeTempDir, removeDir, startDaemon, type RunningDaemon } from '../support/daemon.js';
-import { HERE, IS_ROOT, REPORT_SERVER, TCP, block, childrenOf, defaultsLoggingTo, openDescriptors, waitForLine, writeConfig } from './support.js';
+import { HERE, IS_ROOT, REPORT_SERVER, TCP, block, serversOf, defaultsLoggingTo, openDescriptors, waitForLine, writeConfig } from './support.js';
 
 interface Report {
   argv0: string;
@@ -110,8 +110,8 @@ describe('child set-up', () => {
   });
 
   it.each([
-    ['the plain path', []],
-    ['the helper', ['umask = 077']],
+    ['a server without set-up attributes', []],
+    ['a server with a umask', ['umask = 077']],
   ])('leaves only fds 0-2 open in the server on %s', async (_path, extra) => {
     await start(block('fds', [...TCP, 'wait = no', 'user = root', 'server = /bin/ls', 'server_args = /proc/self/fd', ...extra]));
     const reply = await exchange(daemon!.ports.get('fds')!, '');
@@ -147,8 +147,8 @@ describe('servers that fail to start', () => {
   });
 
   it.each([
-    ['the plain path', []],
-    ['the helper', ['umask = 077']],
+    ['a server without set-up attributes', []],
+    ['a server with a umask', ['umask = 077']],
   ])('logs the error and FAIL when the server disappeared, on %s, and keeps serving', async (_path, extra) => {
     const server = join(dir, 'server.sh');
     writeFileSync(server, '#!/bin/sh\necho served\n');
@@ -194,6 +194,6 @@ describe('servers that fail to start', () => {
     await waitForLine(log, /(EXIT: deaf[^\n]*\n[^]*){5}/, 'five EXIT lines of deaf');
     await waitForLine(log, /(EXIT: quick[^\n]*\n[^]*){21}/, 'every EXIT line of quick');
     expect(openDescriptors(pid)).toBe(before);
-    expect(childrenOf(pid)).toEqual([]);
+    expect(serversOf(pid)).toEqual([]);
   });
 });

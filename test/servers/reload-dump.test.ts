@@ -7,7 +7,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exchange, makeTempDir, readIfExists, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
-import { TCP, block, childrenOf, defaultsLoggingTo, freePort, openDescriptors, waitForLine, writeConfig } from './support.js';
+import { TCP, block, serversOf, defaultsLoggingTo, freePort, openDescriptors, waitForLine, writeConfig } from './support.js';
 
 /** Connects and keeps the connection open; the server (sleep) holds it until killed. */
 function hold(port: number): Promise<net.Socket> {
@@ -76,7 +76,7 @@ describe('reload and state dump', () => {
     for (let i = 0; i < 3; i++) await reload(config);
     const replies = await Promise.all(flood);
     expect(replies.map((reply) => reply.data)).toEqual(Array.from({ length: 60 }, (_, i) => `n${i}\n`));
-    await waitFor('every server to exit', () => (childrenOf(pid).length === 0 ? true : undefined));
+    await waitFor('every server to exit', () => (serversOf(pid).length === 0 ? true : undefined));
     // A reload reopens the log files, which briefly holds the old and the new descriptor.
     await waitFor(`the daemon's descriptors back to ${descriptors}`, () => (openDescriptors(pid) === descriptors ? true : undefined));
   });

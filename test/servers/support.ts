@@ -40,6 +40,24 @@ export function openDescriptors(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
 
+function isSpawner(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-S');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The daemon's servers and helpers still running (or not yet reaped): its children and the
+ * children of its spawner, but not the long-lived spawner itself.
+ */
+export function serversOf(pid: number): number[] {
+  const children = childrenOf(pid);
+  const spawners = children.filter(isSpawner);
+  return [...children.filter((child) => !spawners.includes(child)), ...spawners.flatMap(childrenOf)];
+}
+
 /** The pids whose parent is `pid`. */
 export function childrenOf(pid: number): number[] {
   const children: number[] = [];

@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exchange, makeTempDir, readIfExists, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
-import { ACCEPT_SELF_SERVER, HERE, TCP, UDP, block, childrenOf, defaultsLoggingTo, freePort, waitForLine, writeConfig } from './support.js';
+import { ACCEPT_SELF_SERVER, HERE, TCP, UDP, block, serversOf, defaultsLoggingTo, freePort, waitForLine, writeConfig } from './support.js';
 
 const UDP_SERVER = join(HERE, 'udp-reply.pl');
 
@@ -103,7 +103,7 @@ describe('wait = yes', () => {
     writeConfig(dir, defaultsLoggingTo(log));
     daemon.process.kill('SIGHUP');
     await waitFor('the service to go', () => (daemon!.stderr().includes('service tagged deactivated') ? true : undefined));
-    await waitFor('the helper to exit', () => (childrenOf(daemon!.process.pid!).length === 0 ? true : undefined));
+    await waitFor('the helper to exit', () => (serversOf(daemon!.process.pid!).length === 0 ? true : undefined));
     expect((await exchange(port, 'z\n')).closedBy).toBe('error');
     expect(readIfExists(log)).not.toMatch(/ERROR/);
   });

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -34,6 +35,9 @@
 
 #define CONTROL_FD 3
 #define MAX_LIMITS 8
+
+/* Where tell() writes; the spawner points it at a per-server error pipe in each child. */
+static int report_fd = CONTROL_FD;
 
 struct limit {
     int resource;
@@ -60,7 +64,7 @@ static void tell(const char *format, ...) {
     va_end(args);
     if (length < 0) return;
     if ((size_t)length >= sizeof line) length = sizeof line - 1;
-    ssize_t ignored = write(CONTROL_FD, line, (size_t)length);
+    ssize_t ignored = write(report_fd, line, (size_t)length);
     (void)ignored;
 }
 
@@ -128,12 +132,13 @@ static void close_from(int first) {
     for (int fd = first; fd < max; fd++) close(fd);
 }
 
-/* argv: path, argv0, args... */
-static void exec_server(const struct setup *setup, char **server) {
+/* server: path, argv0, args..., NULL; envp NULL keeps the current environment. */
+static void exec_server(const struct setup *setup, char **server, char **envp) {
     apply_setup(setup);
     fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC);
     close_from(CONTROL_FD + 1);
-    execv(server[0], server + 1);
+    if (envp != NULL) execve(server[0], server + 1, envp);
+    else execv(server[0], server + 1);
     char step[300];
     snprintf(step, sizeof step, "execv( %s )", server[0]);
     fail(step);
@@ -198,7 +203,7 @@ static void run_server(const struct setup *setup, char **server, int dgram) {
         setsid();
         signal(SIGPIPE, SIG_DFL);
         if (dup2(0, 1) < 0 || dup2(0, 2) < 0) fail("dup2");
-        exec_server(setup, server);
+        exec_server(setup, server, NULL);
     }
     tell("started %d\n", (int)pid);
     int status;
@@ -229,10 +234,293 @@ static void hold(const struct setup *setup, char **server, int dgram) {
     }
 }
 
+/*
+ * Spawner mode (-S): a long-lived process that starts wait = no servers for the daemon.
+ * Forking this small process costs far less than forking Node's, and Node can pass an
+ * accepted socket to a child only over its IPC channel (NODE_CHANNEL_FD), as a JSON line
+ * {"cmd":"NODE_HANDLE",...,"msg":{"x":"<hex>"}} with the descriptor attached, which the
+ * receiver acknowledges with {"cmd":"NODE_HANDLE_ACK"}. The hex holds NUL-terminated
+ * fields: id, option count, options, path, argv0, argument count, arguments, environment
+ * count, environment. The spawner replies {"id":"<id>","pid":<pid>} or
+ * {"id":"<id>","error":"<text>"}, and {"exit":<pid>,"status":<n>} or
+ * {"exit":<pid>,"signal":<n>} when it reaps a server.
+ */
+#define MAX_QUEUED_FDS 64
+
+static int ipc_fd = -1;
+static int queued_fds[MAX_QUEUED_FDS];
+static int queued_count = 0;
+
+static void send_all(const char *text, size_t length) {
+    while (length > 0) {
+        ssize_t written = write(ipc_fd, text, length);
+        if (written < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN) {
+                struct pollfd out = {ipc_fd, POLLOUT, 0};
+                poll(&out, 1, -1);
+                continue;
+            }
+            _exit(0); /* The daemon is gone. */
+        }
+        text += written;
+        length -= (size_t)written;
+    }
+}
+
+/* Appends `text` to `out` as a JSON string body (without quotes). */
+static size_t json_escape(char *out, size_t size, const char *text) {
+    size_t used = 0;
+    for (; *text != '\0' && used + 7 < size; text++) {
+        unsigned char c = (unsigned char)*text;
+        if (c == '"' || c == '\\') { out[used++] = '\\'; out[used++] = (char)c; }
+        else if (c < 0x20) used += (size_t)snprintf(out + used, size - used, "\\u%04x", c);
+        else out[used++] = (char)c;
+    }
+    out[used] = '\0';
+    return used;
+}
+
+static int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/* Decodes the hex after "x":" in place; returns the byte count, or -1. */
+static long decode_payload(char *line) {
+    char *start = strstr(line, "\"x\":\"");
+    if (start == NULL) return -1;
+    start += 5;
+    long count = 0;
+    for (char *in = start; *in != '"'; in += 2) {
+        int high = hex_value(in[0]), low = high < 0 ? -1 : hex_value(in[1]);
+        if (low < 0) return -1;
+        line[count++] = (char)(high * 16 + low);
+    }
+    return count;
+}
+
+struct request {
+    const char *id;
+    struct setup setup;
+    char *server[260]; /* path, argv0, args..., NULL */
+    char **env;
+};
+
+/* Reads the next NUL-terminated field; NULL when the payload ends early. */
+static char *next_field(char **cursor, char *end) {
+    if (*cursor >= end) return NULL;
+    char *field = *cursor;
+    char *nul = memchr(field, '\0', (size_t)(end - field));
+    if (nul == NULL) return NULL;
+    *cursor = nul + 1;
+    return field;
+}
+
+static int parse_setup_option(struct setup *setup, const char *flag, char *value) {
+    switch (flag[1]) {
+    case 'u': setup->uid = strtol(value, NULL, 10); return 0;
+    case 'g': setup->gid = strtol(value, NULL, 10); return 0;
+    case 'G': setup->groups_user = value; return 0;
+    case 'm': setup->umask_value = strtol(value, NULL, 8); return 0;
+    case 'n': setup->has_nice = 1; setup->nice_value = (int)strtol(value, NULL, 10); return 0;
+    case 'r': add_limit(setup, value); return 0;
+    default: return -1;
+    }
+}
+
+static int parse_request(char *payload, long length, struct request *request) {
+    char *cursor = payload, *end = payload + length, *field;
+    struct setup empty = {-1, -1, NULL, -1, 0, 0, {{0}}, 0};
+    request->setup = empty;
+    if ((request->id = next_field(&cursor, end)) == NULL || (field = next_field(&cursor, end)) == NULL) return -1;
+    long options = strtol(field, NULL, 10);
+    for (long i = 0; i + 1 < options; i += 2) {
+        char *flag = next_field(&cursor, end), *value = next_field(&cursor, end);
+        if (flag == NULL || value == NULL || parse_setup_option(&request->setup, flag, value) != 0) return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        if ((request->server[i] = next_field(&cursor, end)) == NULL) return -1;
+    }
+    if ((field = next_field(&cursor, end)) == NULL) return -1;
+    long args = strtol(field, NULL, 10);
+    if (args < 0 || args > 256) return -1;
+    for (long i = 0; i < args; i++) {
+        if ((request->server[2 + i] = next_field(&cursor, end)) == NULL) return -1;
+    }
+    request->server[2 + args] = NULL;
+    if ((field = next_field(&cursor, end)) == NULL) return -1;
+    long count = strtol(field, NULL, 10);
+    request->env = calloc((size_t)count + 1, sizeof(char *));
+    if (request->env == NULL) return -1;
+    for (long i = 0; i < count; i++) {
+        if ((request->env[i] = next_field(&cursor, end)) == NULL) return -1;
+    }
+    return 0;
+}
+
+static void reply_error(const char *id, const char *text) {
+    char escaped[1024], line[1200];
+    json_escape(escaped, sizeof escaped, text);
+    int length = snprintf(line, sizeof line, "{\"id\":\"%s\",\"error\":\"%s\"}\n", id, escaped);
+    send_all(line, (size_t)length);
+}
+
+/* The child: the connection on 0-2, blocking; errors go to the pipe that is fd 3. */
+static void start_child(struct request *request, int connection, int error_pipe) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* An ignored signal stays ignored across exec; servers expect SIGPIPE to kill them. */
+    signal(SIGPIPE, SIG_DFL);
+    if (dup2(error_pipe, CONTROL_FD) < 0) _exit(127);
+    report_fd = CONTROL_FD;
+    if (dup2(connection, 0) < 0 || dup2(connection, 1) < 0 || dup2(connection, 2) < 0) fail("dup2");
+    int flags = fcntl(0, F_GETFL);
+    if (flags >= 0) fcntl(0, F_SETFL, flags & ~O_NONBLOCK);
+    setsid();
+    exec_server(&request->setup, request->server, request->env);
+}
+
+static void spawn_request(char *line, int connection) {
+    char *id_fallback = "?";
+    long length = decode_payload(line);
+    struct request request = {0};
+    if (length < 0 || parse_request(line, length, &request) != 0) {
+        reply_error(request.id != NULL ? request.id : id_fallback, "the spawner received a malformed request");
+        close(connection);
+        free(request.env);
+        return;
+    }
+    int error_pipe[2];
+    if (pipe2(error_pipe, O_CLOEXEC) != 0) {
+        reply_error(request.id, strerror(errno));
+        close(connection);
+        free(request.env);
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) start_child(&request, connection, error_pipe[1]);
+    close(error_pipe[1]);
+    close(connection);
+    char text[1024];
+    size_t used = 0;
+    ssize_t got;
+    while (pid > 0 && used + 1 < sizeof text && ((got = read(error_pipe[0], text + used, sizeof text - 1 - used)) > 0 || (got < 0 && errno == EINTR))) {
+        if (got > 0) used += (size_t)got;
+    }
+    close(error_pipe[0]);
+    text[used] = '\0';
+    if (pid < 0) {
+        snprintf(text, sizeof text, "fork: %s (errno = %d)", strerror(errno), errno);
+        reply_error(request.id, text);
+    } else if (used > 0) {
+        char *body = strncmp(text, "error ", 6) == 0 ? text + 6 : text;
+        body[strcspn(body, "\n")] = '\0';
+        reply_error(request.id, body);
+    } else {
+        char reply[128];
+        int length = snprintf(reply, sizeof reply, "{\"id\":\"%s\",\"pid\":%d}\n", request.id, (int)pid);
+        send_all(reply, (size_t)length);
+    }
+    free(request.env);
+}
+
+static void handle_line(char *line) {
+    if (strstr(line, "\"cmd\":\"NODE_HANDLE\"") == NULL) return; /* Node's other internal messages need no answer. */
+    static const char ack[] = "{\"cmd\":\"NODE_HANDLE_ACK\"}\n";
+    send_all(ack, sizeof ack - 1);
+    if (queued_count == 0) return;
+    int connection = queued_fds[0];
+    memmove(queued_fds, queued_fds + 1, (size_t)(--queued_count) * sizeof(int));
+    spawn_request(line, connection);
+}
+
+static void read_ipc(char **buffer, size_t *length, size_t *capacity) {
+    if (*capacity - *length < 65536) {
+        *capacity = *capacity * 2 + 65536;
+        *buffer = realloc(*buffer, *capacity);
+        if (*buffer == NULL) _exit(1);
+    }
+    struct iovec iov = {*buffer + *length, *capacity - *length - 1};
+    char control[CMSG_SPACE(sizeof(int) * 16)];
+    struct msghdr message = {0};
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    ssize_t got = recvmsg(ipc_fd, &message, MSG_CMSG_CLOEXEC);
+    if (got == 0) _exit(0);
+    if (got < 0) {
+        if (errno == EINTR || errno == EAGAIN) return;
+        _exit(1);
+    }
+    for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message); cmsg != NULL; cmsg = CMSG_NXTHDR(&message, cmsg)) {
+        if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) continue;
+        int count = (int)((cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *fds = (int *)CMSG_DATA(cmsg);
+        for (int i = 0; i < count; i++) {
+            if (queued_count < MAX_QUEUED_FDS) queued_fds[queued_count++] = fds[i];
+            else close(fds[i]);
+        }
+    }
+    *length += (size_t)got;
+    char *start = *buffer, *newline;
+    (*buffer)[*length] = '\0';
+    while ((newline = memchr(start, '\n', (size_t)(*buffer + *length - start))) != NULL) {
+        *newline = '\0';
+        handle_line(start);
+        start = newline + 1;
+    }
+    *length = (size_t)(*buffer + *length - start);
+    memmove(*buffer, start, *length);
+}
+
+static void reap(int signal_fd) {
+    struct signalfd_siginfo info;
+    while (read(signal_fd, &info, sizeof info) > 0) {
+    }
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        char line[96];
+        int length = WIFSIGNALED(status)
+            ? snprintf(line, sizeof line, "{\"exit\":%d,\"signal\":%d}\n", (int)pid, WTERMSIG(status))
+            : snprintf(line, sizeof line, "{\"exit\":%d,\"status\":%d}\n", (int)pid, WEXITSTATUS(status));
+        send_all(line, (size_t)length);
+    }
+}
+
+static int spawner(void) {
+    const char *channel = getenv("NODE_CHANNEL_FD");
+    ipc_fd = channel != NULL ? atoi(channel) : CONTROL_FD;
+    fcntl(ipc_fd, F_SETFD, FD_CLOEXEC);
+    sigset_t child_signal;
+    sigemptyset(&child_signal);
+    sigaddset(&child_signal, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &child_signal, NULL);
+    int signal_fd = signalfd(-1, &child_signal, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (signal_fd < 0) fail("signalfd");
+    signal(SIGPIPE, SIG_IGN);
+    size_t length = 0, capacity = 0;
+    char *buffer = NULL;
+    for (;;) {
+        struct pollfd fds[2] = {{ipc_fd, POLLIN, 0}, {signal_fd, POLLIN, 0}};
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            return 1;
+        }
+        if (fds[1].revents != 0) reap(signal_fd);
+        if (fds[0].revents != 0) read_ipc(&buffer, &length, &capacity);
+    }
+}
+
 int main(int argc, char **argv) {
     struct setup setup = {-1, -1, NULL, -1, 0, 0, {{0}}, 0};
     const char *hold_mode = NULL;
     int option;
+    if (argc == 2 && strcmp(argv[1], "-S") == 0) return spawner();
     while ((option = getopt(argc, argv, "+u:g:G:m:n:r:W:")) != -1) {
         switch (option) {
         case 'u': setup.uid = strtol(optarg, NULL, 10); break;
@@ -251,6 +539,6 @@ int main(int argc, char **argv) {
         fail("parse server");
     }
     if (hold_mode != NULL) hold(&setup, argv + optind, strcmp(hold_mode, "dgram") == 0);
-    exec_server(&setup, argv + optind);
+    exec_server(&setup, argv + optind, NULL);
     return 127;
 }

@@ -6,6 +6,7 @@
 import { formatDiagnostic, loadConfig, type Diagnostic, type LoadedConfig, type ServiceConfig } from '#config';
 import { dispatchConnection, dispatchDatagram, heldEvents, type DispatchContext } from './dispatch.js';
 import { HeldListener } from './child/holder.js';
+import { Spawner } from './child/spawner.js';
 import { DatagramListener, StreamListener, type BoundAddress } from './listener.js';
 import type { EventLog } from './log/event-log.js';
 import { Service, listenerKey, type RunningServer } from './service.js';
@@ -79,6 +80,7 @@ export class Daemon {
       environment: settings.environment,
       processLimit: settings.processLimit,
       runningCount: () => this.runningCount(),
+      spawner: helperAvailable() ? new Spawner((text) => log.error(text)) : null,
     };
   }
 
@@ -163,6 +165,7 @@ export class Daemon {
     this.stopping = true;
     for (const service of this.services.values()) service.listener?.close();
     if (killServers) await this.terminateAll([...this.services.values()]);
+    this.context.spawner?.stop();
     this.log.warning('Exiting...');
     await this.log.settle();
   }

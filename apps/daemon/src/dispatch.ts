@@ -11,8 +11,10 @@ import { findBuiltin } from './internal/index.js';
 import type { EventLog } from './log/event-log.js';
 import type { RunningServer, Service } from './service.js';
 import type { HolderEvents } from './child/holder.js';
+import { serverEnvironment } from './child/environment.js';
+import type { Spawner } from './child/spawner.js';
 import { relay } from './redirect/relay.js';
-import { spawnServer, type SpawnResult } from './spawn.js';
+import { applySocketFlags, spawnServer, type SpawnResult } from './spawn.js';
 
 export interface DispatchContext {
   log: EventLog;
@@ -22,6 +24,8 @@ export interface DispatchContext {
   processLimit: number | null;
   /** Servers running over all services. */
   runningCount(): number;
+  /** Starts wait = no servers cheaply; null when the helper was not compiled. */
+  spawner: Spawner | null;
 }
 
 function streamSource(socket: net.Socket): Source {
@@ -77,6 +81,10 @@ function serveExternal(context: DispatchContext, service: Service, socket: net.S
     serveRedirect(context, service, socket, source);
     return;
   }
+  if (context.spawner !== null) {
+    serveThroughSpawner(context, context.spawner, service, socket, source);
+    return;
+  }
   let started: SpawnResult;
   try {
     started = spawnServer(config, socket, context.environment, source.ip);
@@ -110,6 +118,34 @@ function serveExternal(context: DispatchContext, service: Service, socket: net.S
     }
     const signal = signalName === null ? null : (constants.signals[signalName] ?? null);
     finish(context, service, server, signal === null ? code : null, signal);
+  });
+}
+
+/** Like the spawn path, but the server is the spawner's child: it is signalled by pid, and its exit comes from the spawner. */
+function serveThroughSpawner(context: DispatchContext, spawner: Spawner, service: Service, socket: net.Socket, source: Source): void {
+  const { config } = service;
+  applySocketFlags(config, socket);
+  let settle = () => undefined as void;
+  const done = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  const server: RunningServer = { pid: 0, child: null, source, startedAt: Date.now(), stop: (signal) => killQuietly(server.pid, signal), done };
+  // Counted from now, so that instances and -limit hold while the spawner forks.
+  track(service, server);
+  const env = serverEnvironment(config, context.environment, source.ip);
+  const onExit = (report: { status: number | null; signal: number | null }) => {
+    finish(context, service, server, report.status, report.signal);
+    settle();
+  };
+  void spawner.launch(config, socket, env, onExit).then((reply) => {
+    if ('error' in reply) {
+      service.running.delete(server);
+      settle();
+      reportStartFailure(context, service, source, reply.error);
+      return;
+    }
+    server.pid = reply.pid;
+    context.log.started(config, reply.pid, source);
   });
 }
 
@@ -155,6 +191,7 @@ export function heldEvents(context: DispatchContext, service: Service): HolderEv
 }
 
 function killQuietly(pid: number, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (pid <= 0) return;
   try {
     process.kill(pid, signal);
   } catch {

@@ -9,7 +9,7 @@ import type { Source } from '#logformat';
 import type { BoundAddress, Listener } from './listener.js';
 
 export interface RunningServer {
-  /** The server's pid, or 0 for an internal service served inside the daemon. */
+  /** The server's pid; 0 for an internal service, and until the spawner reports the pid. */
   pid: number;
   child: ChildProcess | null;
   source: Source;

@@ -1,17 +1,15 @@
 /**
- * Start-up of an external server for one connection, as xinetd's child does it. The server
- * gets the accepted socket on fds 0, 1 and 2, a new session, `/` as working directory, and
- * the environment of child/environment.ts. When the daemon runs as root, it also gets the
- * service's user and group. Services that set groups, umask, nice or rlimits start through
- * the compiled helper, which applies them and execs the server; the others take the
- * cheaper single spawn.
+ * Start-up of an external server by the daemon itself, used only when the child helper was
+ * not compiled (child/spawner.ts is the usual path). The server gets the accepted socket on
+ * fds 0, 1 and 2, a new session, `/` as working directory, and the environment of
+ * child/environment.ts. When the daemon runs as root, it also gets the service's user and
+ * group. Services that need the helper's set-up are not started without it.
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
-import type { Readable } from 'node:stream';
 import type { ServiceConfig } from '#config';
 import { serverEnvironment } from './child/environment.js';
-import { HELPER_PATH, helperOptions, needsHelper, switchesUser } from './child/helper.js';
+import { switchesUser } from './child/helper.js';
 
 export interface Credentials {
   uid?: number;
@@ -40,23 +38,6 @@ export interface SpawnResult {
   ready: Promise<string | null>;
 }
 
-/** Collects what the helper writes on fd 3; the pipe closes without a word when exec succeeds. */
-export function readHelperReport(pipe: Readable | null | undefined): Promise<string | null> {
-  if (!pipe) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    let text = '';
-    pipe.setEncoding('utf8');
-    pipe.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    pipe.on('error', () => undefined);
-    pipe.once('close', () => {
-      const line = text.trim();
-      resolve(line.startsWith('error ') ? line.slice('error '.length) : null);
-    });
-  });
-}
-
 /** Sets the socket options the service's flags ask for; they carry over into the server. */
 export function applySocketFlags(config: ServiceConfig, socket: net.Socket): void {
   if (config.flags.has('NODELAY')) socket.setNoDelay(true);
@@ -77,13 +58,15 @@ export function spawnServer(
   const [argv0, ...args] = config.argv;
   const env = serverEnvironment(config, environment, remoteHost);
   applySocketFlags(config, socket);
-  const viaHelper = needsHelper(config);
-  const stdio: StdioOptions = viaHelper ? [socket, socket, socket, 'pipe'] : [socket, socket, socket];
-  const common = { stdio, detached: true, cwd: '/', env };
-  const child = viaHelper
-    ? spawn(HELPER_PATH, [...helperOptions(config), '--', config.server!, argv0!, ...args], common)
-    : spawn(config.server!, args, { ...common, argv0, ...credentialsFor(config) });
+  const child = spawn(config.server!, args, {
+    argv0,
+    stdio: [socket, socket, socket],
+    detached: true,
+    cwd: '/',
+    env,
+    ...credentialsFor(config),
+  });
   socket.destroy();
-  const ready = child.pid === undefined ? Promise.resolve(null) : viaHelper ? readHelperReport(child.stdio[3] as Readable) : Promise.resolve(null);
-  return { child, pid: child.pid, ready };
+  // libuv reports a failed exec through the 'error' event and an undefined pid.
+  return { child, pid: child.pid, ready: Promise.resolve(null) };
 }
