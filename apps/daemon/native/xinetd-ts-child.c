@@ -383,19 +383,61 @@ static void start_child(struct request *request, int connection, int error_pipe)
     exec_server(&request->setup, request->server, request->env);
 }
 
+/* A server forked but not yet known to have exec'd: its close-on-exec error pipe is open. */
+struct launch {
+    pid_t pid;
+    int pipe_fd;
+    char id[24];
+};
+
+#define MAX_LAUNCHES 256
+static struct launch launches[MAX_LAUNCHES];
+static int launch_count = 0;
+
+/* Reads the launch's error pipe to the end (exec closes it) and sends the pid or the error. */
+static void finish_launch(int index) {
+    struct launch launch = launches[index];
+    launches[index] = launches[--launch_count];
+    char text[1024];
+    size_t used = 0;
+    ssize_t got;
+    while (used + 1 < sizeof text && ((got = read(launch.pipe_fd, text + used, sizeof text - 1 - used)) > 0 || (got < 0 && errno == EINTR))) {
+        if (got > 0) used += (size_t)got;
+    }
+    close(launch.pipe_fd);
+    text[used] = '\0';
+    if (used > 0) {
+        char *body = strncmp(text, "error ", 6) == 0 ? text + 6 : text;
+        body[strcspn(body, "\n")] = '\0';
+        reply_error(launch.id, body);
+        return;
+    }
+    char reply[128];
+    int length = snprintf(reply, sizeof reply, "{\"id\":\"%s\",\"pid\":%d}\n", launch.id, (int)launch.pid);
+    send_all(reply, (size_t)length);
+}
+
+static void finish_launch_of(pid_t pid) {
+    for (int i = 0; i < launch_count; i++) {
+        if (launches[i].pid == pid) {
+            finish_launch(i);
+            return;
+        }
+    }
+}
+
 static void spawn_request(char *line, int connection) {
-    char *id_fallback = "?";
     long length = decode_payload(line);
     struct request request = {0};
     if (length < 0 || parse_request(line, length, &request) != 0) {
-        reply_error(request.id != NULL ? request.id : id_fallback, "the spawner received a malformed request");
+        reply_error(request.id != NULL ? request.id : "?", "the spawner received a malformed request");
         close(connection);
         free(request.env);
         return;
     }
     int error_pipe[2];
-    if (pipe2(error_pipe, O_CLOEXEC) != 0) {
-        reply_error(request.id, strerror(errno));
+    if (launch_count == MAX_LAUNCHES || pipe2(error_pipe, O_CLOEXEC) != 0) {
+        reply_error(request.id, launch_count == MAX_LAUNCHES ? "too many servers starting at once" : strerror(errno));
         close(connection);
         free(request.env);
         return;
@@ -404,25 +446,17 @@ static void spawn_request(char *line, int connection) {
     if (pid == 0) start_child(&request, connection, error_pipe[1]);
     close(error_pipe[1]);
     close(connection);
-    char text[1024];
-    size_t used = 0;
-    ssize_t got;
-    while (pid > 0 && used + 1 < sizeof text && ((got = read(error_pipe[0], text + used, sizeof text - 1 - used)) > 0 || (got < 0 && errno == EINTR))) {
-        if (got > 0) used += (size_t)got;
-    }
-    close(error_pipe[0]);
-    text[used] = '\0';
     if (pid < 0) {
+        char text[128];
         snprintf(text, sizeof text, "fork: %s (errno = %d)", strerror(errno), errno);
+        close(error_pipe[0]);
         reply_error(request.id, text);
-    } else if (used > 0) {
-        char *body = strncmp(text, "error ", 6) == 0 ? text + 6 : text;
-        body[strcspn(body, "\n")] = '\0';
-        reply_error(request.id, body);
     } else {
-        char reply[128];
-        int length = snprintf(reply, sizeof reply, "{\"id\":\"%s\",\"pid\":%d}\n", request.id, (int)pid);
-        send_all(reply, (size_t)length);
+        /* The reply waits until exec closes the pipe, so the next request need not. */
+        struct launch *launch = &launches[launch_count++];
+        launch->pid = pid;
+        launch->pipe_fd = error_pipe[0];
+        snprintf(launch->id, sizeof launch->id, "%s", request.id);
     }
     free(request.env);
 }
@@ -484,6 +518,8 @@ static void reap(int signal_fd) {
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        /* The daemon must learn the pid before the exit. */
+        finish_launch_of(pid);
         char line[96];
         int length = WIFSIGNALED(status)
             ? snprintf(line, sizeof line, "{\"exit\":%d,\"signal\":%d}\n", (int)pid, WTERMSIG(status))
@@ -506,10 +542,16 @@ static int spawner(void) {
     size_t length = 0, capacity = 0;
     char *buffer = NULL;
     for (;;) {
-        struct pollfd fds[2] = {{ipc_fd, POLLIN, 0}, {signal_fd, POLLIN, 0}};
-        if (poll(fds, 2, -1) < 0) {
+        struct pollfd fds[2 + MAX_LAUNCHES] = {{ipc_fd, POLLIN, 0}, {signal_fd, POLLIN, 0}};
+        int watched = launch_count;
+        for (int i = 0; i < watched; i++) fds[2 + i] = (struct pollfd){launches[i].pipe_fd, POLLIN, 0};
+        if (poll(fds, (nfds_t)(2 + watched), -1) < 0) {
             if (errno == EINTR) continue;
             return 1;
+        }
+        /* Launches first, by descending index, since finishing one moves the last into its slot. */
+        for (int i = watched - 1; i >= 0; i--) {
+            if (fds[2 + i].revents != 0) finish_launch(i);
         }
         if (fds[1].revents != 0) reap(signal_fd);
         if (fds[0].revents != 0) read_ipc(&buffer, &length, &capacity);
