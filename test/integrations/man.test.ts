@@ -27,7 +27,7 @@ function render(page: string): { text: string; warnings: string; status: number 
   return { text: result.stdout, warnings: result.stderr, status: result.status };
 }
 
-/** The lines of one section of a rendered page, from its heading to the next. */
+/** Returns the lines of one section of a rendered page, from its heading to the next. */
 function section(text: string, heading: string): string[] {
   const lines = text.split('\n');
   const start = lines.indexOf(heading);
@@ -36,7 +36,7 @@ function section(text: string, heading: string): string[] {
   return lines.slice(start + 1, end < 0 ? undefined : end);
 }
 
-/** The names a tag line gives: its options (`-V, --version`), or else its first word (`rlimit_cpu`). */
+/** Returns the names a tag line gives: its options (`-V, --version`), or else its first word (`rlimit_cpu`). */
 function tagNames(tag: string): string[] {
   const words = tag.trim().split(/,?\s+/);
   const options = words.filter((word) => word.startsWith('-'));

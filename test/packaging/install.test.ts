@@ -1,7 +1,8 @@
 /**
- * `npm pack`, then a global install of the tarball into an empty prefix with production
- * dependencies only, from npm's cache: the installed `xinetd-ts` serves a connection,
- * the installed `logq` reads its log, and the man pages, examples and tools are in place.
+ * Packs the project with `npm pack` and installs the tarball globally into an empty
+ * prefix, with production dependencies only, from npm's cache. There the installed
+ * `xinetd-ts` serves a connection, the installed `logq` reads its log, and the man
+ * pages, examples and tools are in place.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
