@@ -3,11 +3,11 @@
  * both classic forms, and must find the same refusals per address as `logq fails`, with
  * the time of each line. Needs Debian's fail2ban (`apt-get install -y fail2ban`).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, makeTempDir, removeDir } from '../support/daemon.js';
+import { ROOT, exchange, makeTempDir, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
 import { LIMITED_SOURCE, REFUSALS, logqFails, toSyslogLines, writeDaemonLogs, type LogqFailGroup, type WorkloadLogs } from './workload.js';
 
 const FILTER = join(ROOT, 'tools', 'fail2ban', 'filter.d', 'xinetd-ts.conf');
@@ -127,5 +127,73 @@ describe('fail2ban filter on the daemon\'s logs', () => {
     expect(dump).toContain(`['set', 'xinetd-ts', 'maxretry', 2]`);
     expect(dump).toMatch(/\['set', 'xinetd-ts', 'datepattern', '\^%y\/%m\/%d@%H:%M:%S\\n\{\^LN-BEG\}'\]/);
     expect(dump).toContain(`['add', 'xinetd-ts-syslog',`);
+  });
+});
+
+/** Writes a copy of Debian's fail2ban configuration in `dir` that bans into a file, not the firewall. */
+function makeServerConfig(dir: string, serviceLog: string): string {
+  const confDir = join(dir, 'etc-fail2ban');
+  execFileSync('cp', ['-r', '/etc/fail2ban', confDir]);
+  copyFileSync(FILTER, join(confDir, 'filter.d', 'xinetd-ts.conf'));
+  const runtime = ['socket', 'pidfile', 'dbfile', 'logtarget'].map((key) => `${key} = ${join(dir, `fail2ban.${key}`)}`);
+  writeFileSync(join(confDir, 'fail2ban.local'), `[Definition]\n${runtime.join('\n')}\n`);
+  const jail = readFileSync(JAIL, 'utf8')
+    .replace('enabled  = false', 'enabled  = true')
+    .replace('logpath  = /var/log/xinetd.log', `logpath  = ${serviceLog}`)
+    .replace('backend  = auto', 'backend  = polling');
+  // Loopback addresses are the host's own, which fail2ban ignores unless told otherwise.
+  const local = `[DEFAULT]\nignoreself = false\nignoreip =\nbanaction = dummy[target=${join(dir, 'banned')}]\n\n[sshd]\nenabled = false\n`;
+  writeFileSync(join(confDir, 'jail.d', 'xinetd-ts.conf'), jail);
+  writeFileSync(join(confDir, 'jail.local'), local);
+  return confDir;
+}
+
+describe('fail2ban jail on the running daemon', () => {
+  let dir: string;
+  let daemon: RunningDaemon;
+  let server: ChildProcess | undefined;
+  let client: (args: string[]) => string;
+
+  beforeAll(async () => {
+    dir = makeTempDir('xinetd-ts-fail2ban-live');
+    const serviceLog = join(dir, 'services.log');
+    const configFile = join(dir, 'xinetd.conf');
+    const defaults = `defaults\n{\n\tbind = 127.0.0.1\n\tlog_type = FILE ${serviceLog}\n\tlog_on_failure = HOST\n}\n`;
+    const service = 'service echo\n{\n\tid = guarded\n\ttype = INTERNAL UNLISTED\n\tsocket_type = stream\n\tprotocol = tcp\n\tport = 0\n\twait = no\n\tonly_from = 127.0.0.1\n}\n';
+    writeFileSync(configFile, defaults + service);
+    daemon = await startDaemon(['-f', configFile]);
+    // The daemon creates a service log with its first line, and fail2ban will not start a
+    // jail whose log file is missing.
+    writeFileSync(serviceLog, '', { flag: 'a' });
+    const confDir = makeServerConfig(dir, serviceLog);
+    const socket = join(dir, 'fail2ban.socket');
+    client = (args) => {
+      const result = spawnSync('fail2ban-client', ['-c', confDir, '-s', socket, ...args], { encoding: 'utf8' });
+      return `${result.stdout}${result.stderr}`;
+    };
+    server = spawn('fail2ban-server', ['-f', '-x', '-c', confDir, '-s', socket], { stdio: 'ignore' });
+    await waitFor('fail2ban-server to answer', () => (client(['ping']).includes('pong') ? true : undefined), 30_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) client(['stop']);
+    server?.kill('SIGKILL');
+    await daemon?.stop('SIGKILL');
+    removeDir(dir);
+  });
+
+  it('bans after two refusals within findtime', async () => {
+    const port = daemon.ports.get('guarded')!;
+    for (let i = 0; i < 3; i++) await exchange(port, 'x\n', { localAddress: '127.0.0.7', end: true });
+    await exchange(port, 'x\n', { localAddress: '127.0.0.8', end: true });
+    await exchange(port, 'x\n', { localAddress: '127.0.0.1', end: true });
+    const status = await waitFor('the ban', () => {
+      const output = client(['status', 'xinetd-ts']);
+      return /Banned IP list:\s*127\.0\.0\.7\s*$/m.test(output) ? output : undefined;
+    }, 30_000);
+    expect(status).toMatch(/Total failed:\s*4$/m);
+    const banned = readFileSync(join(dir, 'banned'), 'utf8');
+    expect(banned).toContain('+127.0.0.7\n');
+    expect(banned).not.toContain('127.0.0.8');
   });
 });
