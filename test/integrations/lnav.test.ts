@@ -89,6 +89,16 @@ describe('lnav formats on the daemon\'s logs', () => {
     }
   });
 
+  it('reads the time of the JSONL lines', () => {
+    // lnav 0.11 gives the UTC time of a stamp that names its zone, whatever TZ says.
+    const utc = (iso: string) => iso.replace('T', ' ').replace(/Z$/, '');
+    const query = 'SELECT "source/ip", min(log_time), max(log_time) FROM xinetd_ts_jsonl WHERE event = \'FAIL\' GROUP BY "source/ip"';
+    const rows = lnavQuery(home, query, [logs.jsonLog]);
+    for (const group of logqFails(dir, 'jsonl-times', [logs.jsonLog])) {
+      expect(rows, group.source ?? '').toContainEqual([group.source, utc(group.first_seen), utc(group.last_seen)]);
+    }
+  });
+
   it('counts the same refusals as logq in the JSONL log', () => {
     const query = 'SELECT "source/ip", service, count(*) FROM xinetd_ts_jsonl WHERE event = \'FAIL\' GROUP BY "source/ip", service';
     const expected = logqCounts(logqFails(dir, 'jsonl', [logs.jsonLog]));
