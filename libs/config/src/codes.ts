@@ -187,6 +187,14 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     description: 'A service with the same id, port, protocol and bind address was loaded earlier.',
   },
+  CONFIG_INETD_BAD_LINE: {
+    severity: 'error',
+    description: 'An inetd.conf line read for -inetd_compat has a missing or invalid field, or names an internal service that does not exist.',
+  },
+  CONFIG_INETD_HIDDEN: {
+    severity: 'info',
+    description: 'An inetd.conf entry is skipped because a service with the same id was read from the xinetd configuration.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,9 +1,12 @@
 /** loadConfig: read, assemble, check and freeze a whole configuration. */
 
+import { resolve } from 'node:path';
+
 import { Assembler } from './assemble.js';
 import { DiagnosticCollector, type DiagnosticOwner } from './diagnostics.js';
 import { removeDuplicates } from './duplicates.js';
 import { frozenArray } from './freeze.js';
+import { readInetdEntries } from './inetd-file.js';
 import { applyServiceLists } from './inherit.js';
 import { parseConfigFiles } from './parser.js';
 import { buildServiceConfig } from './service-config.js';
@@ -25,6 +28,11 @@ export interface LoadOptions {
    * resolved against; default the process working directory, as in xinetd.
    */
   baseDir?: string;
+  /**
+   * An inetd.conf to read after the xinetd files, as `-inetd_compat` does (normally
+   * /etc/inetd.conf); unset reads none.
+   */
+  inetdConf?: string;
 }
 
 /**
@@ -37,6 +45,11 @@ export function loadConfig(path: string, options: LoadOptions = {}): LoadedConfi
   const baseDir = options.baseDir ?? process.cwd();
   const assembler = new Assembler(diagnostics);
   const files = parseConfigFiles(path, baseDir, diagnostics, (entry) => assembler.add(entry));
+  if (options.inetdConf !== undefined && files.length > 0) {
+    const inetdConf = resolve(baseDir, options.inetdConf);
+    const hidden = new Set(assembler.services.map((draft) => draft.owner.label.toLowerCase()));
+    if (readInetdEntries(inetdConf, hidden, diagnostics, (entry) => assembler.add(entry))) files.push(inetdConf);
+  }
   const { defaults, services: drafts } = assembler;
   const system = new SystemFiles(
     {
