@@ -39,6 +39,14 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     description: 'The file has CR-LF line endings; the CR stays part of the last word of each line.',
   },
+  CONFIG_NUL_BYTE: {
+    severity: 'error',
+    description: 'A configuration file contains a NUL byte; the whole file is skipped.',
+  },
+  CONFIG_LINE_TOO_LONG: {
+    severity: 'error',
+    description: 'A line is longer than 16 KiB; it is skipped, and the service it belongs to is not loaded.',
+  },
   CONFIG_MISSING_BRACE: {
     severity: 'error',
     description: 'An entry header is not followed by a line holding only "{", or an entry has no closing "}".',

@@ -67,8 +67,9 @@ export function loadConfig(path: string, options: LoadOptions = {}): LoadedConfi
     else candidates.push({ service: buildServiceConfig(draft, checked), owner: draft.owner });
   }
   const services = removeDuplicates(candidates, diagnostics);
+  const kept = new Set(services.map((candidate) => candidate.service));
   for (const { service, owner } of candidates) {
-    if (!services.some((kept) => kept.service === service)) reportSkipped(owner, service.position, diagnostics);
+    if (!kept.has(service)) reportSkipped(owner, service.position, diagnostics);
   }
   return Object.freeze({
     services: frozenArray(services.map((candidate) => candidate.service)),

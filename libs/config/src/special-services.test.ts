@@ -76,3 +76,15 @@ describe('service names', () => {
     expect(findDiagnostic(config, 'CONFIG_UNKNOWN_SERVICE_PORT')?.hint).toMatch(/^did you mean "daytime"\? Or add "type = UNLISTED"/);
   });
 });
+
+describe('SENSOR and TRAFFIC', () => {
+  it('takes any name for an INTERNAL SENSOR service', () => {
+    const config = sandbox.load(entry('telnet', ['flags = SENSOR', 'type = INTERNAL', 'socket_type = stream', 'wait = no']));
+    expect(problemCodes(config)).toEqual(['CONFIG_UNSUPPORTED']);
+  });
+
+  it('accepts TRAFFIC on a redirect service', () => {
+    const lines = ['type = UNLISTED', 'port = 2525', 'socket_type = stream', 'wait = no', 'user = nobody', 'redirect = 127.0.0.1 25', 'log_on_success = TRAFFIC'];
+    expect(problemCodes(sandbox.load(entry('relay', lines)))).toEqual(['CONFIG_UNSUPPORTED']);
+  });
+});

@@ -289,7 +289,8 @@ class ServiceChecker {
       const message = 'socket_type dgram with "wait = no" would start a server for every datagram';
       this.report('CONFIG_DGRAM_NO_WAIT', message, 'set "wait = yes"', WAIT);
     }
-    if (internal && !hasBuiltin(this.draft.name, socketType)) this.reportUnknownBuiltin(socketType);
+    // A SENSOR service runs xinetd's sensor built-in, whatever its name.
+    if (internal && !this.flags.has('SENSOR') && !hasBuiltin(this.draft.name, socketType)) this.reportUnknownBuiltin(socketType);
   }
 
   private reportUnknownBuiltin(socketType: SocketType): void {
@@ -361,7 +362,7 @@ class ServiceChecker {
 
   /** TRAFFIC counts the bytes a redirect service forwards, so it means nothing elsewhere. */
   private checkTraffic(): void {
-    if (!this.items(LOG_ON_SUCCESS).includes('TRAFFIC')) return;
+    if (!this.items(LOG_ON_SUCCESS).includes('TRAFFIC') || this.draft.settings.has(REDIRECT)) return;
     const message = 'log_on_success TRAFFIC is only valid for a redirect service';
     this.report('CONFIG_INCOMPATIBLE_ATTRIBUTES', message, 'remove TRAFFIC from log_on_success', LOG_ON_SUCCESS);
   }
