@@ -1,6 +1,6 @@
 /**
  * Side by side with Debian's xinetd 2.3.15.3: both daemons read the same broken and odd
- * configuration, and the sockets each one listens on say which services it enabled.
+ * configuration, and the sockets each one listens on show which services it enabled.
  * They must agree, except where docs/differences.md says xinetd-ts differs on purpose.
  * Every service binds 127.0.0.1 through the defaults, on a port picked free.
  */
@@ -20,7 +20,7 @@ interface Case {
   lines: string[];
   /** Whether xinetd enables the service. */
   xinetd: boolean;
-  /** Whether xinetd-ts does, when it differs, with the row of docs/differences.md that says why. */
+  /** Whether xinetd-ts does, when it differs, with the words of the docs/differences.md row that gives the reason. */
   ours?: { enabled: boolean; why: string };
 }
 
@@ -88,7 +88,7 @@ function entryText(entry: Case, port: number): string {
   return `service ${serviceName(entry)}\n{\n\tid = c${entry.name}\n${lines.join('\n')}\n}\n\n`;
 }
 
-/** Socket inodes the process holds open. */
+/** Returns the inodes of the sockets the process has open. */
 function socketInodes(pid: number): Set<string> {
   const inodes = new Set<string>();
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {

@@ -1,5 +1,6 @@
 /**
- * One line of inetd.conf, in the form that netkit, OpenBSD and FreeBSD inetd share:
+ * One line of inetd.conf, in the form of netkit inetd with the OpenBSD and FreeBSD
+ * additions (a listen address, `user:group`):
  *   [address:]name[/rpc-versions] socket-type protocol wait|nowait[.max] user[.group|:group] program [argv0 args…]
  * `program` is `internal` for a service inetd implements itself. The protocol may be
  * tcp, udp, tcp4/udp4, tcp6/udp6, or rpc/tcp and rpc/udp for an RPC service.
@@ -55,7 +56,9 @@ function splitName(field: string): { bind: string | null; name: string; rpcVersi
 function splitProtocol(field: string): { protocol: string; family: InetdService['family']; rpc: boolean } | null {
   const match = /^(rpc\/)?(tcp|udp)([46])?$/i.exec(field);
   if (match === null) return null;
-  const family = match[3] === '4' ? 'IPv4' : match[3] === '6' ? 'IPv6' : null;
+  let family: InetdService['family'] = null;
+  if (match[3] === '4') family = 'IPv4';
+  if (match[3] === '6') family = 'IPv6';
   return { protocol: (match[2] ?? '').toLowerCase(), family, rpc: match[1] !== undefined };
 }
 
@@ -78,6 +81,7 @@ export function parseInetdLine(text: string, line: number): InetdLine {
     const missing = FIELD_NAMES[words.length] ?? 'server program';
     return invalid(line, text, `the ${missing} field is missing`, 'an entry is: name socket-type protocol wait|nowait user server [args]');
   }
+
   const [nameField = '', socketType = '', protocolField = '', waitField = '', userField = '', server = '', ...argv] = words;
   const name = splitName(nameField);
   const protocol = splitProtocol(protocolField);
@@ -87,6 +91,7 @@ export function parseInetdLine(text: string, line: number): InetdLine {
   if (protocol.rpc !== (name.rpcVersion !== null)) {
     return invalid(line, text, 'an RPC service needs both "name/version" and an rpc/ protocol', 'write for example rstatd/1-3 dgram rpc/udp');
   }
+
   const internal = server.toLowerCase() === 'internal';
   const service: InetdService = {
     line,

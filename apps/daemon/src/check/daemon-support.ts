@@ -1,6 +1,6 @@
 /**
- * What the daemon acts on today, beyond the attribute registry of libs/config: the
- * flags and log options it implements, and the services it can start.
+ * The flags and log options the daemon acts on today, beyond the attribute registry of
+ * libs/config, which only knows whole attributes.
  */
 import type { ServiceConfig } from '#config';
 

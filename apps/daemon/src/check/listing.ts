@@ -28,7 +28,7 @@ function attributeLine(attribute: string, value: string | null, service: Service
   return `${left.padEnd(48)} # ${describeOrigin(origin, service)}${enforcementNote(attribute, service)}`;
 }
 
-/** Formats a service as an xinetd.conf entry whose comments say where each value came from. */
+/** Formats a service as an xinetd.conf entry, with the origin of each value in a comment. */
 export function formatService(service: ServiceConfig): string {
   const header = `service ${service.name}\t# ${service.position.file}:${service.position.line}`;
   const lines = ATTRIBUTE_VALUES.map(([attribute, format]) => attributeLine(attribute, format(service), service));
