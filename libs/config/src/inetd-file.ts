@@ -79,7 +79,7 @@ export function readInetdEntries(
       continue;
     }
     const assignments = converted.attributes.map(([name, values]) => ({ name, operator: '=' as const, values, position }));
-    onEntry({ kind: 'service', name: line.service.name, position, assignments, owner });
+    onEntry({ kind: 'service', name: line.service.name, position, assignments, owner, fromInetdConf: true });
   }
   return true;
 }

@@ -123,6 +123,15 @@ describe('-inetd_compat loading', () => {
     expect(config.files.at(-1)).toBe(sandbox.path('inetd.conf'));
   });
 
+  it('applies bind and log_on_success of the defaults, but not only_from', () => {
+    sandbox.write('inetd.conf', 'echo stream tcp nowait root internal\n');
+    const defaults = 'defaults\n{\n\tbind = 127.0.0.1\n\tonly_from = 10.0.0.1\n\tlog_on_success = PID\n}\n';
+    const echo = service(sandbox.load(defaults, { inetdConf: 'inetd.conf' }), 'echo-stream');
+    expect(echo.bind).toBe('127.0.0.1');
+    expect([...echo.logOnSuccess]).toEqual(['PID']);
+    expect(echo.onlyFrom).toBeNull();
+  });
+
   it('lets a service with the same id hide the inetd.conf entry', () => {
     sandbox.write('inetd.conf', 'echo stream tcp nowait root internal\n');
     const config = sandbox.load(internalService('echo', ['id = echo-stream', 'port = 7']), { inetdConf: 'inetd.conf' });

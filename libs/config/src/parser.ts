@@ -35,6 +35,11 @@ export interface Entry {
   readonly assignments: Assignment[];
   /** Null for a defaults entry, whose problems belong to no service. A syntax error counts on the owner. */
   readonly owner: DiagnosticOwner | null;
+  /**
+   * Read from inetd.conf for -inetd_compat. As in xinetd, such an entry does not start
+   * with the defaults' only_from, no_access, passenv and banners.
+   */
+  readonly fromInetdConf?: boolean;
 }
 
 interface EntryHeader {
