@@ -18,6 +18,8 @@ interface Case {
   name: string;
   /** Attribute lines; `@PORT@` is replaced by the case's port. */
   lines: string[];
+  /** Writes `service echo {` on one line, which xinetd rejects. */
+  braceOnHeader?: boolean;
   /** Whether xinetd enables the service. */
   xinetd: boolean;
   /** Whether xinetd-ts does, when it differs, with the words of the docs/differences.md row that gives the reason. */
@@ -48,6 +50,8 @@ const CASES: Case[] = [
   { name: 'plusonce', lines: [...INTERNAL, 'instances += 5'], xinetd: true },
   { name: 'envminus', lines: [...CAT, 'env -= A=1'], xinetd: false },
   { name: 'dupport', lines: [...INTERNAL, 'port = 1'], xinetd: true },
+  { name: 'braceonheader', lines: INTERNAL, braceOnHeader: true, xinetd: false },
+  { name: 'listdisabled', lines: INTERNAL, xinetd: false },
   { name: 'badtype', lines: [...INTERNAL.map((line) => (line.startsWith('type') ? 'type = INTERNAL UNLISTED SPECIALX' : line))], xinetd: false },
   {
     name: 'cpsarity',
@@ -85,7 +89,8 @@ async function freePort(): Promise<number> {
 
 function entryText(entry: Case, port: number): string {
   const lines = entry.lines.map((line) => `\t${line.replace('@PORT@', String(port))}`);
-  return `service ${serviceName(entry)}\n{\n\tid = c${entry.name}\n${lines.join('\n')}\n}\n\n`;
+  const header = entry.braceOnHeader === true ? `service ${serviceName(entry)} {` : `service ${serviceName(entry)}\n{`;
+  return `${header}\n\tid = c${entry.name}\n${lines.join('\n')}\n}\n\n`;
 }
 
 /** Returns the inodes of the sockets the process has open. */
@@ -145,7 +150,7 @@ describe.skipIf(!existsSync(XINETD))("enabled services, side by side with Debian
 
   beforeAll(async () => {
     dir = makeTempDir('conformance');
-    const parts = ['defaults\n{\n\tbind = 127.0.0.1\n\tinstances = 10\n}\n\n'];
+    const parts = ['defaults\n{\n\tbind = 127.0.0.1\n\tinstances = 10\n\tdisabled = clistdisabled\n}\n\n'];
     for (const entry of CASES) {
       const port = await freePort();
       ports.set(entry.name, port);

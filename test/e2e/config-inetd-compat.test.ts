@@ -1,7 +1,7 @@
 /**
  * `-inetd_compat`: the running daemon serves the entries of an inetd.conf next to its own
- * services. inetd.conf has no port field, so the echo entry listens on port 7 (bound to
- * 127.0.0.1 through the defaults); the test is skipped when it cannot bind that port.
+ * services. inetd.conf has no port field, so the echo entry listens on port 7, bound to
+ * 127.0.0.1 through the defaults. The test is skipped when it cannot bind that port.
  */
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';

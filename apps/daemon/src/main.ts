@@ -18,7 +18,7 @@ const BACKGROUND_MARK = 'XINETD_TS_BACKGROUND';
 export interface Io {
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
-  /** Where `--check` and `convert-inetd` write; default process.stdout. */
+  /** Output stream of `--check` and `convert-inetd`; default process.stdout. */
   stdout?: NodeJS.WritableStream;
 }
 

@@ -46,26 +46,19 @@ export function loadConfig(path: string, options: LoadOptions = {}): LoadedConfi
   const assembler = new Assembler(diagnostics);
   const files = parseConfigFiles(path, baseDir, diagnostics, (entry) => assembler.add(entry));
   if (options.inetdConf !== undefined && files.length > 0) {
-    const inetdConf = resolve(baseDir, options.inetdConf);
-    const hidden = new Set(assembler.services.map((draft) => draft.owner.label.toLowerCase()));
-    if (readInetdEntries(inetdConf, hidden, diagnostics, (entry) => assembler.add(entry))) files.push(inetdConf);
+    const inetdConf = readInetdConf(resolve(baseDir, options.inetdConf), assembler, diagnostics);
+    if (inetdConf !== null) files.push(inetdConf);
   }
+
   const { defaults, services: drafts } = assembler;
-  const system = new SystemFiles(
-    {
-      services: options.servicesFile ?? '/etc/services',
-      protocols: options.protocolsFile ?? '/etc/protocols',
-      passwd: options.passwdFile ?? '/etc/passwd',
-      group: options.groupFile ?? '/etc/group',
-    },
-    diagnostics,
-  );
+  const system = systemFiles(options, diagnostics);
   const candidates: { service: ServiceConfig; owner: DiagnosticOwner }[] = [];
   for (const draft of applyServiceLists(drafts, defaults, diagnostics)) {
     const checked = checkService(draft, defaults, { diagnostics, system, baseDir });
     if (checked === null) reportSkipped(draft.owner, draft.position, diagnostics);
     else candidates.push({ service: buildServiceConfig(draft, checked), owner: draft.owner });
   }
+
   const services = removeDuplicates(candidates, diagnostics);
   const kept = new Set(services.map((candidate) => candidate.service));
   for (const { service, owner } of candidates) {
@@ -76,6 +69,22 @@ export function loadConfig(path: string, options: LoadOptions = {}): LoadedConfi
     diagnostics: diagnostics.finish(),
     files: frozenArray(files),
   });
+}
+
+function systemFiles(options: LoadOptions, diagnostics: DiagnosticCollector): SystemFiles {
+  const paths = {
+    services: options.servicesFile ?? '/etc/services',
+    protocols: options.protocolsFile ?? '/etc/protocols',
+    passwd: options.passwdFile ?? '/etc/passwd',
+    group: options.groupFile ?? '/etc/group',
+  };
+  return new SystemFiles(paths, diagnostics);
+}
+
+/** Adds the entries of an inetd.conf after the xinetd files; returns its path when it was read. */
+function readInetdConf(path: string, assembler: Assembler, diagnostics: DiagnosticCollector): string | null {
+  const hidden = new Set(assembler.services.map((draft) => draft.owner.label.toLowerCase()));
+  return readInetdEntries(path, hidden, diagnostics, (entry) => assembler.add(entry)) ? path : null;
 }
 
 function reportSkipped(owner: DiagnosticOwner, position: SourcePosition, diagnostics: DiagnosticCollector): void {

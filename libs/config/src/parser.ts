@@ -117,7 +117,7 @@ function safeRealPath(path: string): string {
   }
 }
 
-/** A file with a NUL byte is binary or corrupt; nothing in it is trusted, so it is not parsed. */
+/** Reports a NUL byte. Such a file is binary or corrupt, so none of it is parsed. */
 function reportNulByte(file: string, text: string, diagnostics: DiagnosticCollector): boolean {
   const index = text.indexOf('\0');
   if (index === -1) return false;

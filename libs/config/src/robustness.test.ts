@@ -1,6 +1,6 @@
 /**
  * Bad input: random and mutated configurations, huge files and directories, and the
- * file-level problems. The loader must only ever answer with diagnostics.
+ * file-level problems. The loader must only ever return diagnostics, never throw.
  */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 
@@ -31,7 +31,7 @@ const TOKENS = [
   'log_type', 'FILE', 'SYSLOG', 'access_times', '24:00-1:00', 'redirect', 'rpc_version', '1-0', 'env', 'A=',
 ];
 
-/** Every diagnostic has a registered code and the severity registered for it. */
+/** Loads `text` and checks that every diagnostic has a registered code and its registered severity. */
 function expectWellFormed(text: string): void {
   const config = sandbox.load(text);
   for (const diagnostic of config.diagnostics) {

@@ -235,7 +235,7 @@ class ServiceChecker {
     return this.types.has('TCPMUX') || this.types.has('TCPMUXPLUS');
   }
 
-  /** The rules xinetd applies to redirect, TCPMUX and SENSOR services. */
+  /** Applies xinetd's rules for redirect and TCPMUX services. */
   private checkSpecialServices(socket: Socket, wait: boolean): void {
     if (this.draft.settings.has(REDIRECT)) {
       const hint = 'a redirect service relays tcp connections: use socket_type stream, "wait = no" and no NAMEINARGS';
