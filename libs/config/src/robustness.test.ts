@@ -2,6 +2,7 @@
  * Bad input: random and mutated configurations, huge files and directories, and the
  * file-level problems. The loader must only ever return diagnostics, never throw.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 
 import fc from 'fast-check';
@@ -105,10 +106,11 @@ describe('file problems', () => {
     expect(serviceIds(config)).toEqual(['daytime', 'echo']);
   });
 
-  it('reports an include that is a directory', () => {
+  it.each([['a directory', 'adir'], ['a FIFO', 'fifo'], ['a device', '/dev/zero']])('refuses to include %s', (_kind, path) => {
     mkdirSync(sandbox.path('adir'));
-    const config = sandbox.load('include adir\n' + internalService('echo'));
-    expect(findDiagnostic(config, 'CONFIG_FILE_UNREADABLE')?.message).toContain('EISDIR');
+    execFileSync('mkfifo', [sandbox.path('fifo')]);
+    const config = sandbox.load(`include ${path}\n` + internalService('echo'));
+    expect(findDiagnostic(config, 'CONFIG_FILE_UNREADABLE')?.message).toContain('not a regular file');
     expect(serviceIds(config)).toEqual(['echo']);
   });
 
