@@ -199,6 +199,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     description: 'An inetd.conf line read for -inetd_compat has a missing or invalid field, or names an internal service that does not exist.',
   },
+  CONFIG_INETD_MISSING: {
+    severity: 'info',
+    description: 'The inetd.conf that -inetd_compat reads does not exist, so it adds no services.',
+  },
   CONFIG_INETD_HIDDEN: {
     severity: 'info',
     description: 'An inetd.conf entry is skipped because a service with the same id was read from the xinetd configuration.',

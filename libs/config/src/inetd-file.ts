@@ -56,6 +56,11 @@ export function readInetdEntries(
   onEntry: (entry: Entry) => void,
 ): boolean {
   const file = readTextFile(path);
+  // Debian's init script passes -inetd_compat by default, so a missing file is normal.
+  if (!file.ok && file.code === 'CONFIG_FILE_NOT_FOUND') {
+    diagnostics.report('CONFIG_INETD_MISSING', `${path} does not exist, so -inetd_compat adds no services`);
+    return false;
+  }
   if (!file.ok) {
     diagnostics.report(file.code, `cannot read ${path} for -inetd_compat: ${file.reason}`, { hint: 'check the path, or drop -inetd_compat' });
     return false;

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { convertInetdService } from './inetd-convert.js';
@@ -143,7 +145,10 @@ describe('-inetd_compat loading', () => {
     sandbox.write('inetd.conf', 'ftp stream\n');
     expect(findDiagnostic(sandbox.load(internalService('echo'), { inetdConf: 'inetd.conf' }), 'CONFIG_INETD_BAD_LINE')?.position?.line).toBe(1);
     const missing = sandbox.load(internalService('echo'), { inetdConf: 'nope.conf' });
-    expect(findDiagnostic(missing, 'CONFIG_FILE_NOT_FOUND')?.message).toContain('-inetd_compat');
+    expect(codes(missing)).toEqual(['CONFIG_INETD_MISSING']);
     expect(serviceIds(missing)).toEqual(['echo']);
+    mkdirSync(sandbox.path('adir'));
+    const unreadable = sandbox.load(internalService('echo'), { inetdConf: 'adir' });
+    expect(findDiagnostic(unreadable, 'CONFIG_FILE_UNREADABLE')?.message).toContain('-inetd_compat');
   });
 });
