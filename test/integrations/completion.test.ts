@@ -64,6 +64,14 @@ describe('shell completions', () => {
     expect(bashComplete(file, '_xinetd_ts', ['xinetd-ts', '-f', config])).toEqual([`${config}nf`]);
   });
 
+  it('complete the convert-inetd command in bash', () => {
+    const file = join(DIR, 'xinetd-ts.bash');
+    expect(bashComplete(file, '_xinetd_ts', ['xinetd-ts', 'conv'])).toEqual(['convert-inetd']);
+    expect(bashComplete(file, '_xinetd_ts', ['xinetd-ts', 'convert-inetd', '-d'])).toEqual(['-daemon-dir']);
+    const examples = join(ROOT, 'examples', 'xinetd.');
+    expect(bashComplete(file, '_xinetd_ts', ['xinetd-ts', 'convert-inetd', '-daemon-dir', examples])).toEqual([`${examples}d`]);
+  });
+
   it('register with zsh compinit', () => {
     const script = `fpath=(${DIR} $fpath); autoload -U compinit; compinit -u -d ${join(home, 'zcompdump')}; print -r -- $_comps[logq] $_comps[xinetd-ts]`;
     const output = execFileSync('zsh', ['-f', '-c', script], { encoding: 'utf8', env: { ...process.env, HOME: home } });

@@ -97,7 +97,7 @@ describe('man pages', () => {
   }
 
   it('lists every daemon option', () => {
-    const { valueOptions, flagOptions, ignored, usage } = readDaemonOptions(ROOT);
+    const { valueOptions, flagOptions, ignored, usage, subcommands } = readDaemonOptions(ROOT);
     const text = render(PAGES.daemon).text;
     const options = entries(section(text, 'OPTIONS'));
     for (const option of [...valueOptions, ...flagOptions]) {
@@ -105,7 +105,13 @@ describe('man pages', () => {
     }
     for (const option of ignored) expect(options.get(option), option).toContain('Accepted for compatibility');
     const synopsis = section(text, 'SYNOPSIS').join(' ').replace(/\s+/g, ' ');
-    for (const option of usage.match(/\[-\w+/g)!) expect(synopsis, option).toContain(option);
+    for (const option of usage.match(/\[-[-\w]+/g)!) expect(synopsis, option).toContain(option.slice(1));
+    const commands = entries(section(text, 'COMMANDS'));
+    for (const subcommand of subcommands as { name: string; options: { option: string }[] }[]) {
+      expect(commands.has(subcommand.name), `${subcommand.name} in COMMANDS`).toBe(true);
+      expect(synopsis).toContain(`xinetd-ts ${subcommand.name}`);
+      for (const { option } of subcommand.options) expect(synopsis, option).toContain(option);
+    }
   });
 
   it('lists every attribute with its support', async () => {

@@ -110,6 +110,7 @@ describe('the npm package', () => {
       'tools/lnav/xinetd_ts_log.json',
       'tools/lnav/xinetd_ts_jsonl.json',
       'tools/logrotate/xinetd-ts',
+      'tools/convert-inetd',
       'tools/completion/logq.bash',
       'tools/completion/_logq',
       'tools/completion/xinetd-ts.bash',

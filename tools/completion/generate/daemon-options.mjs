@@ -12,18 +12,46 @@ function readArray(source, name, path) {
 }
 
 /**
- * Returns `{ valueOptions, flagOptions, ignored, usage }`: the options that take a value,
- * the flags, the ones accepted and ignored, and the usage line, as options.ts lists them.
+ * Reads the usage text: for each `[-option value]` or `[-a | -b]` group of the first line,
+ * the option's value name (or null), and each `xinetd-ts NAME [...]` line after it as a
+ * subcommand with its options and its operand.
+ */
+function parseUsage(usage) {
+  const [main, ...rest] = usage.split(/\\n|\n/);
+  const values = {};
+  for (const group of main.matchAll(/\[([^\]]+)\]/g)) {
+    for (const alternative of group[1].split(' | ')) {
+      const [option, value] = alternative.trim().split(' ');
+      if (option.startsWith('-')) values[option] = value ?? null;
+    }
+  }
+  const subcommands = rest.flatMap((line) => {
+    const m = /xinetd-ts ([a-z][\w-]*)(.*)$/.exec(line);
+    if (!m) return [];
+    const groups = [...m[2].matchAll(/\[([^\]]+)\]/g)].map((group) => group[1].trim().split(' '));
+    const options = groups.filter(([word]) => word.startsWith('-')).map(([option, value]) => ({ option, value: value ?? null }));
+    const operand = groups.find(([word]) => !word.startsWith('-'))?.[0] ?? null;
+    return [{ name: m[1], options, operand }];
+  });
+  return { values, subcommands };
+}
+
+/**
+ * Returns `{ valueOptions, flagOptions, ignored, usage, values, subcommands }`: the options
+ * that take a value, the flags, the ones accepted and ignored, the usage text, the value
+ * name of each option in it, and the subcommands, as options.ts lists them.
  */
 export function readDaemonOptions(root) {
   const path = join(root, 'apps', 'daemon', 'src', 'options.ts');
   const source = readFileSync(path, 'utf8');
-  const usage = /export const USAGE =\s*((?:'[^']*'\s*\+?\s*)+);/.exec(source);
-  if (!usage) throw new Error(`${path}: no "export const USAGE = '...'" string`);
+  const usageMatch = /export const USAGE =\s*((?:'[^']*'\s*\+?\s*)+);/.exec(source);
+  if (!usageMatch) throw new Error(`${path}: no "export const USAGE = '...'" string`);
+  const usage = [...usageMatch[1].matchAll(/'([^']*)'/g)].map((m) => m[1]).join('');
   return {
     valueOptions: readArray(source, 'VALUE_OPTIONS', path),
     flagOptions: readArray(source, 'FLAG_OPTIONS', path),
     ignored: readArray(source, 'ACCEPTED_NO_OPS', path),
-    usage: [...usage[1].matchAll(/'([^']*)'/g)].map((m) => m[1]).join(''),
+    usage,
+    ...parseUsage(usage),
   };
 }
