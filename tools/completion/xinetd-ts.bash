@@ -12,10 +12,10 @@ _xinetd_ts() {
       fi ;;
   esac
   case $prev in
-    -f|-filelog|-jsonlog|-pidfile|-inetd_conf) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    -f|-filelog|-jsonlog|-pidfile|-dumpfile|-syslogsocket|-inetd_conf) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     -limit|-syslog|-logprocs|-cc|-shutdownprocs) COMPREPLY=(); return ;;
   esac
-  if ((COMP_CWORD == 1)); then COMPREPLY=($(compgen -W "-f -filelog -jsonlog -pidfile -limit -inetd_conf -syslog -logprocs -cc -shutdownprocs -d -dontfork -stayalive -version -reuse -inetd_compat -inetd_ipv6 --check -t convert-inetd" -- "$cur")); return; fi
-  COMPREPLY=($(compgen -W "-f -filelog -jsonlog -pidfile -limit -inetd_conf -syslog -logprocs -cc -shutdownprocs -d -dontfork -stayalive -version -reuse -inetd_compat -inetd_ipv6 --check -t" -- "$cur"))
+  if ((COMP_CWORD == 1)); then COMPREPLY=($(compgen -W "-f -filelog -jsonlog -pidfile -dumpfile -syslogsocket -limit -inetd_conf -syslog -logprocs -cc -shutdownprocs -d -dontfork -stayalive -version -reuse -inetd_compat -inetd_ipv6 --check -t convert-inetd" -- "$cur")); return; fi
+  COMPREPLY=($(compgen -W "-f -filelog -jsonlog -pidfile -dumpfile -syslogsocket -limit -inetd_conf -syslog -logprocs -cc -shutdownprocs -d -dontfork -stayalive -version -reuse -inetd_compat -inetd_ipv6 --check -t" -- "$cur"))
 }
 complete -o filenames -F _xinetd_ts xinetd-ts

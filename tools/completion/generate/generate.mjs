@@ -23,6 +23,8 @@ const DAEMON_VALUES = {
   '-filelog': 'file',
   '-jsonlog': 'file',
   '-pidfile': 'file',
+  '-dumpfile': 'file',
+  '-syslogsocket': 'file',
   '-inetd_conf': 'file',
   '-limit': 'none',
   '-syslog': 'none',
