@@ -13,6 +13,12 @@ export type AddResult = 'added' | 'already listed' | 'full';
 export class DenyList {
   /** Expiry time in ms per address; Infinity for FOREVER. */
   private readonly entries = new Map<string, number>();
+  private readonly minuteMs: number;
+
+  /** `minuteMs` is the length of a deny_time minute; tests shorten it. */
+  constructor(minuteMs = 60_000) {
+    this.minuteMs = minuteMs;
+  }
 
   get size(): number {
     return this.entries.size;
@@ -25,7 +31,7 @@ export class DenyList {
   add(address: string, duration: DenyDuration, nowMs: number): AddResult {
     if (this.entries.has(address)) return 'already listed';
     if (this.entries.size >= MAX_DENY_ENTRIES) return 'full';
-    this.entries.set(address, duration === 'FOREVER' ? Infinity : nowMs + duration * 60_000);
+    this.entries.set(address, duration === 'FOREVER' ? Infinity : nowMs + duration * this.minuteMs);
     return 'added';
   }
 

@@ -30,6 +30,8 @@ export interface WrapRule {
 export interface WrapProblem {
   line: number;
   message: string;
+  /** The line did not parse, so it is dropped (hosts.allow) or denies everyone (hosts.deny). */
+  broken: boolean;
 }
 
 export interface WrapTable {
@@ -75,8 +77,8 @@ function parseOptions(fields: string[], fileEffect: Effect, problems: WrapProble
     const keyword = option.split(/\s+/)[0]!.toLowerCase();
     if (keyword === 'allow') effect = 'allow';
     else if (keyword === 'deny' || keyword === 'twist') effect = 'deny';
-    if (keyword === 'twist') problems.push({ line, message: `option "twist" is not supported: the connection is rejected instead of running the twisted command` });
-    else if (keyword !== 'allow' && keyword !== 'deny') problems.push({ line, message: `option "${keyword}" is not supported and is ignored` });
+    if (keyword === 'twist') problems.push({ line, message: 'option "twist" is not supported: the connection is rejected instead of running the twisted command', broken: false });
+    else if (keyword !== 'allow' && keyword !== 'deny') problems.push({ line, message: `option "${keyword}" is not supported and is ignored`, broken: false });
   }
   return effect;
 }
@@ -104,7 +106,7 @@ function parseRule(entry: { line: number; text: string }, fileEffect: Effect, pr
   const fields = splitFields(entry.text);
   const base = { line: entry.line, text: entry.text, daemons: null, clients: null, effect: fileEffect };
   if (fields.length < 2) {
-    problems.push({ line: entry.line, message: 'missing ":" between the daemon list and the client list' });
+    problems.push({ line: entry.line, message: 'missing ":" between the daemon list and the client list', broken: true });
     return { ...base, broken: true };
   }
   try {
@@ -114,7 +116,7 @@ function parseRule(entry: { line: number; text: string }, fileEffect: Effect, pr
     return { ...base, daemons, clients, effect, broken: false };
   } catch (error) {
     if (!(error instanceof PatternError)) throw error;
-    problems.push({ line: entry.line, message: error.message });
+    problems.push({ line: entry.line, message: error.message, broken: true });
     return { ...base, broken: true };
   }
 }
