@@ -42,6 +42,7 @@ export interface AccessFixture {
 }
 
 export interface FixtureOptions {
+  /** Service entries; `@DIR@` stands for the fixture's directory. */
   services: string[];
   defaults?: string[];
   files?: Record<string, string>;
@@ -54,7 +55,8 @@ export async function startFixture(options: FixtureOptions): Promise<AccessFixtu
   const dir = makeTempDir('xinetd-ts-access');
   for (const [name, text] of Object.entries({ 'hosts.allow': '', 'hosts.deny': '', ...options.files })) writeFileSync(join(dir, name), text);
   const defaults = ['log_type = FILE ' + join(dir, 'services.log'), 'log_on_success = PID HOST EXIT', 'log_on_failure = HOST', ...(options.defaults ?? [])];
-  writeFileSync(join(dir, 'xinetd.conf'), `defaults\n{\n${defaults.map((line) => `\t${line}`).join('\n')}\n}\n\n${options.services.join('\n')}`);
+  const services = options.services.join('\n').replaceAll('@DIR@', dir);
+  writeFileSync(join(dir, 'xinetd.conf'), `defaults\n{\n${defaults.map((line) => `\t${line}`).join('\n')}\n}\n\n${services}`);
   const env: NodeJS.ProcessEnv = { XINETD_TS_HOSTS_DIR: dir, XINETD_TS_NETWORKS: join(dir, 'networks'), XINETD_TS_HOSTS_FILE: join(dir, 'hosts'), ...options.env };
   if (options.files?.['loadavg'] !== undefined) env['XINETD_TS_LOADAVG'] = join(dir, 'loadavg');
   let daemon: RunningDaemon;

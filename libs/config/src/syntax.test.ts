@@ -200,10 +200,11 @@ describe('access attributes', () => {
     expect(service(config, 'echo').origins.get(line.split(' ')[0] ?? '')?.origin).toBe('service');
   });
 
-  it('loads a SENSOR service', () => {
-    const config = sandbox.load(internalService('echo', ['flags = SENSOR', 'deny_time = 5']));
+  it('loads a SENSOR service under any name', () => {
+    const text = ['service trap', '{', 'type = INTERNAL UNLISTED', 'socket_type = stream', 'protocol = tcp', 'port = 2323', 'wait = no', 'flags = SENSOR', 'deny_time = 5', '}', ''].join('\n');
+    const config = sandbox.load(text);
     expect(codes(config)).toEqual([]);
-    expect(service(config, 'echo').denyTime).toBe(5);
+    expect(service(config, 'trap').denyTime).toBe(5);
   });
 });
 

@@ -259,7 +259,8 @@ class ServiceChecker {
       const message = 'socket_type dgram with "wait = no" would start a server for every datagram';
       this.report('CONFIG_DGRAM_NO_WAIT', message, 'set "wait = yes"', WAIT);
     }
-    if (internal && !hasBuiltin(this.draft.name, socketType)) this.reportUnknownBuiltin(socketType);
+    // A SENSOR service never serves, so its name need not be a built-in.
+    if (internal && !this.flags.has('SENSOR') && !hasBuiltin(this.draft.name, socketType)) this.reportUnknownBuiltin(socketType);
   }
 
   private reportUnknownBuiltin(socketType: SocketType): void {
