@@ -45,6 +45,7 @@ export interface FixtureOptions {
   /** Service entries; `@DIR@` stands for the fixture's directory. */
   services: string[];
   defaults?: string[];
+  /** Files created in the directory before the daemon starts; names ending in .sh are executable. */
   files?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
   args?: string[];
@@ -53,7 +54,9 @@ export interface FixtureOptions {
 /** Starts a daemon on `services`, with hosts files and every path inside a fresh temporary directory. */
 export async function startFixture(options: FixtureOptions): Promise<AccessFixture> {
   const dir = makeTempDir('xinetd-ts-access');
-  for (const [name, text] of Object.entries({ 'hosts.allow': '', 'hosts.deny': '', ...options.files })) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries({ 'hosts.allow': '', 'hosts.deny': '', ...options.files })) {
+    writeFileSync(join(dir, name), text, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+  }
   const defaults = ['log_type = FILE ' + join(dir, 'services.log'), 'log_on_success = PID HOST EXIT', 'log_on_failure = HOST', ...(options.defaults ?? [])];
   const services = options.services.join('\n').replaceAll('@DIR@', dir);
   writeFileSync(join(dir, 'xinetd.conf'), `defaults\n{\n${defaults.map((line) => `\t${line}`).join('\n')}\n}\n\n${services}`);
