@@ -146,7 +146,7 @@ describe('USERID and IDONLY', () => {
 
   beforeAll(async () => {
     queries = [];
-    // A small identd: answers every query with a user name that carries an escape sequence.
+    // A small identd. Its reply to the daemon's address carries an escape sequence; other addresses get ERROR.
     identd = net.createServer((socket) => {
       socket.setEncoding('latin1');
       socket.once('data', (line: string) => {

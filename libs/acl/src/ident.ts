@@ -3,7 +3,7 @@
  * a fixed length and stripped of control characters before anything logs it.
  */
 
-/** The most characters of an identd reply that reach a log line. */
+/** Maximum characters of an identd reply that reach a log line. */
 export const MAX_IDENT_TEXT = 256;
 
 export type IdentReply =

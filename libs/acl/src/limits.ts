@@ -25,8 +25,8 @@ export function parseLoadAverage(text: string): number | null {
 
 /**
  * A sliding-window connection rate limit: more than `connections` in the last second trips
- * it. xinetd instead counts in a window as long as the rate number in seconds and divides;
- * a real one-second window trips on the burst the setting names.
+ * it. xinetd instead counts in a window as long as the rate number in seconds and divides.
+ * A real one-second window trips on the burst that the setting names.
  */
 export class RateLimiter {
   private readonly connections: number;

@@ -10,7 +10,7 @@ import { AclError } from './errors.js';
 /** Network names from a file in /etc/networks format, lower-cased. */
 export type NetworkTable = ReadonlyMap<string, Network>;
 
-/** The mask of a classful network: class A /8, B /16, C /24, anything above /32. */
+/** Returns the prefix length of a classful network: class A /8, B /16, C /24, anything above /32. */
 function classPrefix(firstOctet: number): number {
   if (firstOctet < 128) return 8;
   if (firstOctet < 192) return 16;

@@ -3,9 +3,9 @@
  * which denies whenever both lists match, the more specific match wins, as xinetd's
  * manual promises; a tie denies.
  *
- * Ranks on one scale: an IPv6 network ranks by its prefix length, an IPv4 network by its
- * prefix length plus 96, a host name as a single host (128), and a `.domain` suffix above
- * 0.0.0.0 but below every other network, longer suffixes ranking higher.
+ * Every match has a rank on one scale. An IPv6 network ranks by its prefix length, an IPv4
+ * network by its prefix length plus 96, and a host name as a single host (128). A `.domain`
+ * suffix ranks above 0.0.0.0 but below every other network, longer suffixes higher.
  */
 import { matchLength, parseClient, type Address, type AddressRule } from './address.js';
 

@@ -29,7 +29,7 @@ export interface AccessRequest {
   counted: boolean;
 }
 
-/** What the checks need from the dispatcher. */
+/** The dispatcher's state and log that the checks use. */
 export interface AccessHost {
   log: EventLog;
   processLimit: number | null;

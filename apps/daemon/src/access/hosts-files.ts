@@ -9,9 +9,9 @@ import type { EventLog } from '../log/event-log.js';
 import { ParsedFile } from './file-cache.js';
 
 /**
- * Returns the daemon name libwrap checks: the `libwrap` attribute; else the service name
- * for internal and redirect services; else argv[0]'s basename, which is the server's
- * basename unless NAMEINARGS.
+ * Returns the daemon name that libwrap checks. That is the `libwrap` attribute if set, the
+ * service name for internal and redirect services, and otherwise argv[0]'s basename, which
+ * is the server's basename unless NAMEINARGS.
  */
 export function wrapperName(config: ServiceConfig): string {
   if (config.libwrap !== null) return config.libwrap;
@@ -19,7 +19,7 @@ export function wrapperName(config: ServiceConfig): string {
   return basename(config.argv[0] ?? config.server ?? config.name);
 }
 
-/** An unreadable hosts.deny denies everyone, so that a permission mistake never widens access. */
+/** Builds the table of an unreadable file. An unreadable hosts.deny denies everyone, so a permission mistake never widens access. */
 function unreadableTable(path: string, error: Error, effect: 'allow' | 'deny'): WrapTable {
   const message = `unable to read ${path}: ${(error as NodeJS.ErrnoException).code ?? error.message}`;
   const rules = effect === 'deny' ? [{ line: 0, text: '(unreadable file)', daemons: null, clients: null, effect, broken: true }] : [];

@@ -1,6 +1,6 @@
 /**
- * The RFC 1413 client: connects from the connection's local address to the client's
- * identd, asks for the user behind the connection, and reads one CRLF-terminated line.
+ * The RFC 1413 client. It connects from the connection's local address to the client's
+ * identd, sends the two ports of the connection, and reads one CRLF-terminated line.
  */
 import net from 'node:net';
 import { parseIdentReply } from '#acl';

@@ -1,6 +1,6 @@
 /**
- * Where the access checks find their system files, and their time-outs. Each can be moved
- * through the daemon's environment, so that tests and chroot set-ups use their own files.
+ * Paths of the system files the access checks read, and their time-outs. The daemon's
+ * environment can move each one, so that tests and chroot set-ups use their own files.
  */
 
 export interface AccessSettings {

@@ -7,15 +7,15 @@ import type { WrapClient } from './patterns.js';
 
 export interface WrapVerdict {
   allowed: boolean;
-  /** Which file decided: 'hosts.allow', 'hosts.deny', or null when no rule matched. */
+  /** The file that decided, or null when no rule matched. */
   file: 'hosts.allow' | 'hosts.deny' | null;
   /** The deciding rule, or null. */
   rule: WrapRule | null;
 }
 
 /**
- * A rule whose effect is allow counts only on a definite match; one whose effect is deny
- * also counts when it cannot be decided, so that an unknown name never allows.
+ * A rule whose effect is allow counts only on a definite match. A rule whose effect is deny
+ * also counts when it cannot be decided, so an unknown name never allows.
  */
 function decides(rule: WrapRule, daemon: string, client: WrapClient): boolean {
   const match = matchRule(rule, daemon, client);
