@@ -162,6 +162,7 @@ describe('USERID and IDONLY', () => {
       services: [
         echoService('ident', ['log_on_success = PID HOST USERID']),
         echoService('idonly', ['log_on_success = PID HOST USERID', 'flags = IDONLY', 'bind = 127.0.0.2']),
+        echoService('failid', ['only_from = 127.0.0.9', 'log_on_failure = HOST USERID']),
       ],
       env: { XINETD_TS_IDENT_PORT: String(identPort), XINETD_TS_IDENT_TIMEOUT_MS: '5000' },
     });
@@ -176,6 +177,13 @@ describe('USERID and IDONLY', () => {
     const expected = `USERID: ident UNIX : joe?[2J${'x'.repeat(256 - 'UNIX : joe?[2J'.length)}`;
     await fixture.waitForLine(expected);
     expect(queries[0]).toMatch(/^\d+,\d+\r\n$/);
+  });
+
+  it('logs USERID for a rejected client', async () => {
+    expect((await served(fixture.port('failid'), '127.0.0.1')).data).toBe('');
+    await fixture.waitForLine('FAIL: failid address from=127.0.0.1');
+    const lines = fixture.serviceLines();
+    await fixture.waitForLine(lines.find((line) => line.startsWith('USERID: ident '))!.replace('USERID: ident ', 'USERID: failid '));
   });
 
   it('refuses an unidentified client of an IDONLY service with NOID', async () => {

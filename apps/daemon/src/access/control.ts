@@ -14,7 +14,7 @@ import type { RunningServer, Service } from '../service.js';
 import { sendBanner } from './banner.js';
 import { CpsGuard } from './cps.js';
 import { HostsFiles, wrapperName } from './hosts-files.js';
-import { queryIdent } from './ident.js';
+import { queryIdent, type IdentTarget } from './ident.js';
 import { LoadGauge } from './load.js';
 import { NameResolver } from './resolver.js';
 import { SensorList } from './sensor.js';
@@ -38,6 +38,15 @@ export interface AccessHost {
   isActive(service: Service): boolean;
 }
 
+/** Identd queries for rejected clients that may run at once. */
+const MAX_FAILURE_LOOKUPS = 15;
+
+function identTarget(source: Source, socket: net.Socket): IdentTarget | null {
+  const { localAddress, localPort, remotePort } = socket;
+  if (source.ip === null || localAddress === undefined || localPort === undefined || remotePort === undefined) return null;
+  return { clientIp: source.ip, clientPort: remotePort, localIp: localAddress, localPort };
+}
+
 function hasNameRules(service: Service): boolean {
   const any = (rules: readonly AddressRule[] | null) => rules?.some(needsName) ?? false;
   return any(service.rules.onlyFrom) || any(service.rules.noAccess);
@@ -51,6 +60,7 @@ export class AccessControl {
   private readonly load: LoadGauge;
   readonly sensors: SensorList;
   private readonly cps: CpsGuard;
+  private failureLookups = 0;
 
   constructor(host: AccessHost, env: NodeJS.ProcessEnv) {
     this.host = host;
@@ -163,8 +173,8 @@ export class AccessControl {
     const { config } = service;
     const required = config.flags.has('IDONLY');
     if (!config.logOnSuccess.has('USERID') && !required) return true;
-    if (source.ip === null || socket.localAddress === undefined || socket.localPort === undefined || socket.remotePort === undefined) return !required;
-    const target = { clientIp: source.ip, clientPort: socket.remotePort, localIp: socket.localAddress, localPort: socket.localPort };
+    const target = identTarget(source, socket);
+    if (target === null) return !required;
     const result = await queryIdent(target, this.settings.identPort, this.settings.identTimeoutMs);
     if (result.ok) {
       this.host.log.userid(config, result.text);
@@ -182,6 +192,25 @@ export class AccessControl {
     if (service.config.bannerFail && !socket.destroyed) {
       await sendBanner(socket, service.config.bannerFail, service.config.id, this.host.log);
     }
+    if (service.config.logOnFailure.has('USERID')) await this.identifyRejected(service, source, socket);
     socket.destroy();
+  }
+
+  /**
+   * Logs USERID for a rejected client, keeping the connection open meanwhile so that its
+   * identd still knows it. At most MAX_FAILURE_LOOKUPS run at once, as xinetd's `-logprocs`
+   * default of 15 intends, so a flood cannot make the daemon open a query per rejection.
+   */
+  private async identifyRejected(service: Service, source: Source, socket: net.Socket): Promise<void> {
+    const target = identTarget(source, socket);
+    if (target === null || this.failureLookups >= MAX_FAILURE_LOOKUPS) return;
+    this.failureLookups++;
+    try {
+      const result = await queryIdent(target, this.settings.identPort, this.settings.identTimeoutMs);
+      if (result.ok) this.host.log.userid(service.config, result.text);
+      else this.host.log.error(`service ${service.config.id}: identity server at ${source.ip}: ${result.reason}`);
+    } finally {
+      this.failureLookups--;
+    }
   }
 }
