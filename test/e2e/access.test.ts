@@ -209,3 +209,26 @@ describe('max_load below the limit', () => {
     }
   });
 });
+
+describe('bad address lists', () => {
+  it('stop only the service that has them, naming file, line and token', async () => {
+    const fixture = await startFixture({
+      services: [
+        echoService('badmask', ['only_from = 127.0.0.1 10.0.0.0/40']),
+        echoService('badbraces', ['no_access = 127.0.0.{1,,2}']),
+        echoService('badv6', ['only_from = ::1/129']),
+        echoService('good', ['only_from = 127.0.0.1']),
+      ],
+    });
+    try {
+      expect([...fixture.daemon.ports.keys()]).toEqual(['good']);
+      await fixture.waitForProgramLine(/xinetd\.conf:\d+: service badmask: attribute "only_from": invalid address "10\.0\.0\.0\/40": the prefix length 40 is larger than 32$/);
+      await fixture.waitForProgramLine(/service badbraces: attribute "no_access": invalid address "127\.0\.0\.\{1,,2\}"/);
+      await fixture.waitForProgramLine(/service badv6: attribute "only_from": invalid address "::1\/129": the prefix length 129 is larger than 128$/);
+      expect((await served(fixture.port('good'), '127.0.0.2')).data).toBe('');
+      expect((await served(fixture.port('good'), '127.0.0.1')).data).toBe('served\n');
+    } finally {
+      await fixture.stop();
+    }
+  });
+});
