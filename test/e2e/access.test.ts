@@ -3,6 +3,7 @@
  * one from a refused address is not, and the service log has xinetd's exact line.
  */
 import { writeFileSync } from 'node:fs';
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -228,6 +229,33 @@ describe('bad address lists', () => {
       expect((await served(fixture.port('good'), '127.0.0.2')).data).toBe('');
       expect((await served(fixture.port('good'), '127.0.0.1')).data).toBe('served\n');
     } finally {
+      await fixture.stop();
+    }
+  });
+});
+
+describe('datagram address failures', () => {
+  it('log one FAIL per source address and port a minute', async () => {
+    const fixture = await startFixture({
+      services: [serviceText('daytime', ['type = INTERNAL UNLISTED', 'id = daytime-dgram', 'socket_type = dgram', 'protocol = udp', 'wait = yes', 'only_from = 127.0.0.9'])],
+    });
+    const sockets = [dgram.createSocket('udp4'), dgram.createSocket('udp4')];
+    try {
+      const port = fixture.port('daytime-dgram');
+      await Promise.all(sockets.map((socket, i) => new Promise<void>((resolve) => socket.bind(0, `127.0.0.${i + 1}`, resolve))));
+      const send = (socket: dgram.Socket) => new Promise<void>((resolve) => socket.send('x', port, '127.0.0.1', () => resolve()));
+      await send(sockets[0]!);
+      await send(sockets[0]!);
+      await fixture.waitForLine('FAIL: daytime-dgram address from=127.0.0.1');
+      await send(sockets[1]!);
+      await fixture.waitForLine('FAIL: daytime-dgram address from=127.0.0.2');
+      // The datagrams are handled in order, so a line for the repeat would come before this one.
+      expect(fixture.serviceLines().filter((line) => line.startsWith('FAIL: '))).toEqual([
+        'FAIL: daytime-dgram address from=127.0.0.1',
+        'FAIL: daytime-dgram address from=127.0.0.2',
+      ]);
+    } finally {
+      for (const socket of sockets) socket.close();
       await fixture.stop();
     }
   });

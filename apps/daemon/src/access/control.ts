@@ -38,6 +38,9 @@ export interface AccessHost {
   isActive(service: Service): boolean;
 }
 
+/** How long a datagram source's address FAIL is not repeated, as xinetd's DGRAM_IGNORE_TIME. */
+const DGRAM_IGNORE_MS = 60_000;
+
 /** Identd queries for rejected clients that may run at once. */
 const MAX_FAILURE_LOOKUPS = 15;
 
@@ -61,6 +64,8 @@ export class AccessControl {
   readonly sensors: SensorList;
   private readonly cps: CpsGuard;
   private failureLookups = 0;
+  /** When each address and port last had a datagram rejected by address, in ms. */
+  private readonly datagramFailures = new Map<string, number>();
 
   constructor(host: AccessHost, env: NodeJS.ProcessEnv) {
     this.host = host;
@@ -187,13 +192,27 @@ export class AccessControl {
 
   private async reject(request: AccessRequest, reason: FailReason): Promise<void> {
     const { service, source, socket } = request;
-    this.host.log.failed(service.config, reason, source);
+    if (socket || reason !== 'address' || !this.recentDatagramFailure(source)) this.host.log.failed(service.config, reason, source);
     if (!socket) return;
     if (service.config.bannerFail && !socket.destroyed) {
       await sendBanner(socket, service.config.bannerFail, service.config.id, this.host.log);
     }
     if (service.config.logOnFailure.has('USERID')) await this.identifyRejected(service, source, socket);
     socket.destroy();
+  }
+
+  /**
+   * True when the same address and port had a datagram rejected in the last 60 s, as xinetd
+   * logs such a FAIL once, so that a spoofed stream of datagrams cannot fill the log.
+   */
+  private recentDatagramFailure(source: Source): boolean {
+    const key = `${source.ip} ${source.port}`;
+    const now = Date.now();
+    const last = this.datagramFailures.get(key);
+    if (last !== undefined && now - last < DGRAM_IGNORE_MS) return true;
+    if (this.datagramFailures.size >= 4096) this.datagramFailures.clear();
+    this.datagramFailures.set(key, now);
+    return false;
   }
 
   /**
