@@ -260,3 +260,15 @@ describe('datagram address failures', () => {
     }
   });
 });
+
+describe('system resolver', () => {
+  // Only 127.0.0.1 is asked: /etc/hosts names it localhost, so no DNS server is queried.
+  it('confirms localhost through getnameinfo and getaddrinfo', async () => {
+    const fixture = await startFixture({ services: [echoService('local', ['only_from = localhost'])], env: { XINETD_TS_HOSTS_FILE: '' } });
+    try {
+      expect((await served(fixture.port('local'), '127.0.0.1')).data).toBe('served\n');
+    } finally {
+      await fixture.stop();
+    }
+  });
+});
