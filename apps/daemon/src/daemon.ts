@@ -22,6 +22,8 @@ export interface DaemonSettings {
   baseDir: string;
   processLimit: number | null;
   environment: NodeJS.ProcessEnv;
+  /** The inetd.conf that `-inetd_compat` reads after the xinetd files, or null. */
+  inetdConf?: string | null;
 }
 
 function logDiagnostic(log: EventLog, diagnostic: Diagnostic): void {
@@ -33,7 +35,7 @@ function logDiagnostic(log: EventLog, diagnostic: Diagnostic): void {
 }
 
 /** Returns why the daemon cannot run this service yet, or null when it can. */
-function unsupportedReason(config: ServiceConfig): string | null {
+export function unsupportedReason(config: ServiceConfig): string | null {
   if (config.socketType !== 'stream' && config.socketType !== 'dgram') return `socket_type ${config.socketType} is not supported yet`;
   if (config.types.has('RPC') || config.types.has('TCPMUX') || config.types.has('TCPMUXPLUS')) {
     return 'RPC and TCPMUX services are not supported yet';
@@ -159,7 +161,8 @@ export class Daemon {
   }
 
   private load(): LoadedConfig {
-    const loaded = loadConfig(this.settings.configFile, { baseDir: this.settings.baseDir });
+    const { baseDir, inetdConf } = this.settings;
+    const loaded = loadConfig(this.settings.configFile, { baseDir, ...(inetdConf ? { inetdConf } : {}) });
     for (const diagnostic of loaded.diagnostics) logDiagnostic(this.log, diagnostic);
     return loaded;
   }
