@@ -120,6 +120,8 @@ export class Daemon {
         `reconfiguration failed: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${this.settings.configFile}${which}; ` +
           'keeping the running configuration until every error is fixed',
       );
+      // A SIGHUP from logrotate still has to move the logs to new files.
+      this.log.reopen(this.configs());
       return;
     }
     const wanted = new Map(this.usable(loaded).map((config) => [listenerKey(config), config]));
