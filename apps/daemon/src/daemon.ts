@@ -4,6 +4,7 @@
  * service did not change.
  */
 import { formatDiagnostic, loadConfig, type Diagnostic, type LoadedConfig, type ServiceConfig } from '#config';
+import { AccessControl } from './access/control.js';
 import { dispatchConnection, dispatchDatagram, heldEvents, type DispatchContext } from './dispatch.js';
 import { HeldListener } from './child/holder.js';
 import { Spawner } from './child/spawner.js';
@@ -47,7 +48,7 @@ export function unsupportedReason(config: ServiceConfig): string | null {
   if (internal) {
     // An internal dgram service replies to each datagram itself, which is what wait = yes means for it.
     if (config.wait && config.socketType === 'stream') return 'wait = yes is not supported yet for internal stream services';
-    if (!findBuiltin(config.name, config.socketType)) return `there is no internal ${config.socketType} service named ${config.name}`;
+    if (!config.flags.has('SENSOR') && !findBuiltin(config.name, config.socketType)) return `there is no internal ${config.socketType} service named ${config.name}`;
     return null;
   }
   if (config.redirect !== null) return redirectProblem(config);
@@ -77,13 +78,12 @@ export class Daemon {
   constructor(settings: DaemonSettings, log: EventLog) {
     this.settings = settings;
     this.log = log;
-    this.context = {
-      log,
-      environment: settings.environment,
-      processLimit: settings.processLimit,
-      runningCount: () => this.runningCount(),
-      spawner: helperAvailable() ? new Spawner((text) => log.error(text)) : null,
-    };
+    const runningCount = () => this.runningCount();
+    // One AccessControl for the daemon's life, so that the sensor deny list survives reloads.
+    const isActive = (service: Service) => !this.stopping && [...this.services.values()].includes(service);
+    const access = new AccessControl({ log, processLimit: settings.processLimit, runningCount, isActive }, settings.environment);
+    const spawner = helperAvailable() ? new Spawner((text) => log.error(text)) : null;
+    this.context = { log, environment: settings.environment, processLimit: settings.processLimit, runningCount, access, spawner };
   }
 
   runningCount(): number {
@@ -167,6 +167,7 @@ export class Daemon {
    */
   async stop(killServers: boolean): Promise<void> {
     this.stopping = true;
+    this.context.access.close();
     for (const service of this.services.values()) service.listener?.close();
     if (killServers) await this.terminateAll([...this.services.values()]);
     this.context.spawner?.stop();

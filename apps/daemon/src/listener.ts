@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { ServiceConfig } from '#config';
+import type { HeldListener } from './child/holder.js';
 
 export interface BoundAddress {
   address: string;
@@ -40,7 +41,9 @@ function listenTcp(server: net.Server, host: string, port: number): Promise<void
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);
-    server.listen({ host, port, ipv6Only: false, backlog: 64, exclusive: true }, () => {
+    // A burst larger than the backlog makes Linux drop handshakes, and those clients then
+    // wait for SYN-ACK retransmissions, up to a minute; 1024 absorbs a 2,000-connection flood.
+    server.listen({ host, port, ipv6Only: false, backlog: 1024, exclusive: true }, () => {
       server.off('error', onError);
       resolve();
     });
@@ -143,4 +146,4 @@ export class DatagramListener {
   }
 }
 
-export type Listener = StreamListener | DatagramListener | { close(): void };
+export type Listener = StreamListener | DatagramListener | HeldListener;

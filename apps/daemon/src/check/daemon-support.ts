@@ -5,7 +5,7 @@
 import type { ServiceConfig } from '#config';
 
 /** Flags the daemon acts on. REUSE is a no-op because every listener sets SO_REUSEADDR. */
-const ENFORCED_FLAGS: ReadonlySet<string> = new Set(['IPv4', 'IPv6', 'NAMEINARGS', 'REUSE', 'NODELAY', 'KEEPALIVE']);
+const ENFORCED_FLAGS: ReadonlySet<string> = new Set(['IPv4', 'IPv6', 'NAMEINARGS', 'REUSE', 'SENSOR', 'NOLIBWRAP', 'IDONLY', 'NODELAY', 'KEEPALIVE']);
 
 /** Returns what part of an enforced attribute's value the daemon ignores, or null. */
 export function ignoredPart(attribute: string, config: ServiceConfig): string | null {
@@ -13,7 +13,5 @@ export function ignoredPart(attribute: string, config: ServiceConfig): string | 
     const ignored = [...config.flags].filter((flag) => !ENFORCED_FLAGS.has(flag));
     return ignored.length === 0 ? null : ignored.join(' ');
   }
-  if (attribute === 'log_on_success' && config.logOnSuccess.has('USERID')) return 'USERID';
-  if (attribute === 'log_on_failure' && config.logOnFailure.has('USERID')) return 'USERID';
   return null;
 }

@@ -17,7 +17,7 @@ import { HELPER_PATH, helperOptions } from './helper.js';
 
 export interface HolderEvents {
   /** Decides whether the pending request may start a server; logs its own FAIL. */
-  request(source: Source): boolean;
+  request(source: Source): Promise<boolean>;
   started(pid: number, source: Source): void;
   exited(pid: number, status: number | null, signal: number | null): void;
   /** A step failed in the helper or its server; `text` names the step and the OS error. */
@@ -49,6 +49,7 @@ export class HeldListener {
   }
 
   async open(config: ServiceConfig): Promise<BoundAddress> {
+    this.closed = false;
     const socket = config.socketType === 'stream' ? new StreamListener((connection) => connection.destroy()) : new DatagramListener(() => undefined);
     const bound = await socket.open(config);
     // Still the tick in which the socket was bound: libuv has not polled it yet.
@@ -95,7 +96,9 @@ export class HeldListener {
     const [word, ...rest] = line.split(' ');
     if (word === 'request') {
       this.lastSource = parseSource(rest[0] ?? '-', rest[1] ?? '0');
-      this.control?.write(this.events.request(this.lastSource) ? 'y' : 'n');
+      // The helper waits for this one byte before it looks at the socket again.
+      const control = this.control;
+      void this.events.request(this.lastSource).then((allowed) => control?.write(allowed ? 'y' : 'n'));
     } else if (word === 'started') {
       this.events.started(Number(rest[0]), this.lastSource);
     } else if (word === 'exited') {
