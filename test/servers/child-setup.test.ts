@@ -57,7 +57,7 @@ describe('child set-up', () => {
     return JSON.parse(reply.data) as Report;
   }
 
-  it('gives a plain server its argv, the environment, REMOTE_HOST, / and a blocking stdin', async () => {
+  it('plain server: argv, environment, cwd, blocking stdin', async () => {
     await start(reporter('plain', ['env = FOO=bar EMPTY=']));
     const got = await report('plain');
     expect(got.argv0).toBe('node');
@@ -175,7 +175,7 @@ describe('servers that fail to start', () => {
     expect(readFileSync(log, 'utf8')).not.toMatch(/EXIT: huge/);
   });
 
-  it('leaks no descriptor or child after clients that vanish mid-spawn and servers that never read', async () => {
+  it('vanishing clients and deaf servers leak nothing', async () => {
     const config = writeConfig(
       dir,
       defaultsLoggingTo(log) +

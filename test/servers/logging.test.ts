@@ -52,7 +52,7 @@ describe.skipIf(!HAS_RSYSLOG)('syslog', () => {
     removeDir(dir);
   });
 
-  it('sends service lines at the log_type facility and level, and daemon messages with -syslog', async () => {
+  it('service and daemon lines reach rsyslogd', async () => {
     const server = await startRsyslog(dir);
     rsyslog = server.process;
     const config = writeConfig(
@@ -93,7 +93,7 @@ describe('file logs', () => {
     removeDir(dir);
   });
 
-  it('stops a log at its hard limit and reports the soft and the hard limit once each', async () => {
+  it('hard limit stops the log, each limit reported once', async () => {
     const log = join(dir, 'limited.log');
     const config = writeConfig(dir, block('chatty', [...TCP, 'wait = no', 'user = root', 'server = /bin/true', `log_type = FILE ${log} 300 500`, 'log_on_success = PID HOST EXIT']));
     daemon = await startDaemon(['-f', config]);

@@ -16,7 +16,7 @@ export function block(name: string, lines: string[]): string {
   return `service ${name}\n{\n${lines.map((line) => `\t${line}`).join('\n')}\n}\n`;
 }
 
-/** A defaults entry that writes every START, EXIT, FAIL and TRAFFIC line to `log`. */
+/** Returns a defaults entry that writes every START, EXIT, FAIL and TRAFFIC line to `log`. */
 export function defaultsLoggingTo(log: string): string {
   return `defaults\n{\n\tlog_type = FILE ${log}\n\tlog_on_success = PID HOST EXIT DURATION\n\tlog_on_failure = HOST\n}\n`;
 }
@@ -35,7 +35,7 @@ export function waitForLine(log: string, pattern: RegExp, what = `a line matchin
   return waitFor(what, () => readIfExists(log).match(pattern) ?? undefined, 15_000);
 }
 
-/** The daemon's open descriptors, by number. */
+/** Counts the daemon's open descriptors. */
 export function openDescriptors(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
@@ -49,8 +49,8 @@ function isSpawner(pid: number): boolean {
 }
 
 /**
- * The daemon's servers and helpers still running (or not yet reaped): its children and the
- * children of its spawner, but not the long-lived spawner itself.
+ * Lists the daemon's servers and helpers that still run or are not yet reaped: its
+ * children and its spawner's children, but not the long-lived spawner itself.
  */
 export function serversOf(pid: number): number[] {
   const children = childrenOf(pid);
@@ -58,7 +58,7 @@ export function serversOf(pid: number): number[] {
   return [...children.filter((child) => !spawners.includes(child)), ...spawners.flatMap(childrenOf)];
 }
 
-/** The pids whose parent is `pid`. */
+/** Lists the pids whose parent is `pid`. */
 export function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {

@@ -41,7 +41,7 @@ describe('wait = yes', () => {
     removeDir(dir);
   });
 
-  it('hands the listening socket to a stream server that accepts for itself, one server at a time', async () => {
+  it('stream server accepts for itself, one at a time', async () => {
     const config = writeConfig(dir, defaultsLoggingTo(log) + block('acceptor', [...TCP, 'wait = yes', 'user = root', `server = ${process.execPath}`, `server_args = ${ACCEPT_SELF_SERVER}`]));
     daemon = await startDaemon(['-f', config]);
     const port = daemon.ports.get('acceptor')!;
@@ -66,7 +66,7 @@ describe('wait = yes', () => {
     await waitForLine(log, /EXIT: replier status=0/);
   });
 
-  it('refuses a datagram from an address not in only_from, then serves the next allowed one', async () => {
+  it('datagram outside only_from is refused, next served', async () => {
     const config = writeConfig(
       dir,
       defaultsLoggingTo(log) + block('picky', [...UDP, 'wait = yes', 'user = root', `server = ${UDP_SERVER}`, 'server_args = 0.2', 'only_from = 127.0.0.2']),
@@ -87,7 +87,7 @@ describe('wait = yes', () => {
     expect(replies[0]).toMatch(/^\d+:yes$/);
   });
 
-  it('applies a reload: new server_args on the next request, and a removed service stops with its server', async () => {
+  it('reload applies new server_args and removes services', async () => {
     const fixedPort = await freePort();
     const fixed = TCP.map((line) => (line === 'port = 0' ? `port = ${fixedPort}` : line));
     const service = (args: string) => block('tagged', [...fixed, 'wait = yes', 'user = root', `server = ${process.execPath}`, `server_args = ${ACCEPT_SELF_SERVER} ${args}`]);

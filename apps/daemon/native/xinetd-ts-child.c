@@ -36,7 +36,7 @@
 #define CONTROL_FD 3
 #define MAX_LIMITS 8
 
-/* Where tell() writes; the spawner points it at a per-server error pipe in each child. */
+/* The descriptor tell() writes to. The spawner points it at a per-server error pipe in each child. */
 static int report_fd = CONTROL_FD;
 
 struct limit {

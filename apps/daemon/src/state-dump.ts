@@ -16,10 +16,17 @@ export interface DumpInput {
   runningCount: number;
 }
 
+function describeServer(service: Service): string {
+  const { config } = service;
+  if (config.types.has('INTERNAL')) return 'internal';
+  if (config.redirect) return `redirect to ${config.redirect.host}:${config.redirect.port}`;
+  return config.server ?? '';
+}
+
 function describeService(service: Service, now: number): string[] {
   const { config } = service;
   const bound = service.bound ? `${service.bound.address}:${service.bound.port}/${config.protocol}` : 'not bound';
-  const kind = config.types.has('INTERNAL') ? 'internal' : config.redirect ? `redirect to ${config.redirect.host}:${config.redirect.port}` : config.server ?? '';
+  const kind = describeServer(service);
   const lines = [
     `Service = ${config.name}`,
     `\tid = ${config.id}`,

@@ -1,8 +1,8 @@
 /**
  * Starts `wait = no` servers through the helper's spawner mode. Node forks its whole
- * process for every child_process.spawn(), which costs about a millisecond of CPU per
- * connection; sending the accepted socket over the IPC channel to a small long-lived
- * process that forks itself costs a fraction of that. The spawner reports each server's
+ * process for every child_process.spawn(), which cost about a millisecond of CPU per
+ * connection in bench/daemon.mjs. Sending the accepted socket over the IPC channel to a
+ * small long-lived process that forks itself costs about half of that. The spawner reports each server's
  * pid and, once it reaps it, its exit status.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -10,7 +10,7 @@ type Destination = ReturnType<typeof pino.destination>;
 
 export type SinkErrorHandler = (path: string, error: Error) => void;
 
-/** What a write did with respect to the `log_type FILE` size limits. */
+/** The effect of one write on the `log_type FILE` size limits. */
 export type SizeState = 'ok' | 'crossed-soft' | 'crossed-hard' | 'closed';
 
 export class FileSink {

@@ -1,9 +1,9 @@
 /**
- * Lines to the local syslog socket. Node has no unix datagram sockets, and /dev/log is one
- * (rsyslog, journald and busybox syslogd all listen on a datagram socket there), so the
- * daemon keeps one logger(1) process from util-linux running and writes it one
- * `<PRI>message` line per message over a pipe; logger sends each as a datagram tagged
- * `xinetd[<daemon pid>]`, the ident and pid xinetd's syslog() calls produce.
+ * Lines to the local syslog socket. /dev/log is a unix datagram socket (rsyslog, journald
+ * and busybox syslogd all listen on one there), and Node has no unix datagram sockets. So
+ * the daemon keeps one logger(1) process from util-linux running and writes it one
+ * `<PRI>message` line per message over a pipe. logger sends each as a datagram tagged
+ * `xinetd[<daemon pid>]`, the ident and pid that xinetd's syslog() calls produce.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Severity } from '#logformat';
