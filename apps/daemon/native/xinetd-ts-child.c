@@ -14,6 +14,8 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -126,10 +128,25 @@ static void apply_setup(const struct setup *setup) {
     if (setup->umask_value >= 0) umask((mode_t)setup->umask_value);
 }
 
+/* Closes every descriptor from `first` up. close_range() is one system call; the loop
+ * over /proc/self/fd is the fallback for kernels before 5.9. Closing up to the nofile
+ * limit one by one took milliseconds per server, since Node raises that limit. */
 static void close_from(int first) {
-    long max = sysconf(_SC_OPEN_MAX);
-    if (max < 0 || max > 65536) max = 65536;
-    for (int fd = first; fd < max; fd++) close(fd);
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned)first, ~0U, 0) == 0) return;
+#endif
+    DIR *dir = opendir("/proc/self/fd");
+    if (dir == NULL) {
+        for (int fd = first; fd < 1024; fd++) close(fd);
+        return;
+    }
+    int own = dirfd(dir);
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        int fd = atoi(entry->d_name);
+        if (fd >= first && fd != own) close(fd);
+    }
+    closedir(dir);
 }
 
 /* server: path, argv0, args..., NULL; envp NULL keeps the current environment. */
