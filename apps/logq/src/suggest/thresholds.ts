@@ -1,0 +1,27 @@
+/**
+ * When a source earns a `no_access` entry. The model is fail2ban's jail: at least
+ * `maxRetry` failures within `findTimeMs`, banned for `banTimeMs`. The defaults are
+ * fail2ban's global maxretry and findtime (5 in 10 minutes); its default bantime of
+ * 10 minutes is too short for a rule that an administrator applies by hand, so a day.
+ */
+export interface Thresholds {
+  maxRetry: number;
+  findTimeMs: number;
+  /** Null means the entries never expire. */
+  banTimeMs: number | null;
+  /** FAIL reasons that count: the ones that come from access rules. */
+  reasons: readonly string[];
+  /** Distinct failing addresses in one /24 (IPv4) or /64 (IPv6) that make the block one entry; 0 turns blocks off. */
+  blockHosts: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  maxRetry: 5,
+  findTimeMs: 10 * 60 * 1000,
+  banTimeMs: 24 * 3600 * 1000,
+  reasons: ['address', 'libwrap'],
+  blockHosts: 3,
+};
+
+export const IPV4_BLOCK_PREFIX = 24;
+export const IPV6_BLOCK_PREFIX = 64;
