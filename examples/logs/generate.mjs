@@ -156,7 +156,7 @@ const byTime = (a, b) => a[0] - b[0];
 service.sort(byTime);
 assignPids(service);
 const serviceLines = service.map(([time, event]) => formatServiceLine(new Date(time), event));
-const daemonLines = daemon.sort(byTime).map(([time, text]) => formatProgramLine(new Date(time), 'xinetd-ts', DAEMON_PID, text));
+const daemonLines = daemon.sort(byTime).map(([time, text]) => formatProgramLine(new Date(time), 'xinetd', DAEMON_PID, text));
 writeFileSync(join(HERE, 'services.log'), serviceLines.join('\n') + '\n');
 writeFileSync(join(HERE, 'xinetd.log'), daemonLines.join('\n') + '\n');
 console.log(`wrote ${serviceLines.length} service lines and ${daemonLines.length} daemon lines to ${HERE}`);

@@ -58,7 +58,7 @@ function writeAndReload(fresh: FragmentEntry[], exemptions: Exemptions, options:
   const merged = mergeEntries(readRecordedEntries(path), fresh, exemptions, now);
   for (const dropped of merged.exempted) io.stderr.write(`logq: dropping earlier entry ${dropped.entry}: ${dropped.why}\n`);
   writeAtomically(path, buildFragment(merged.entries, options, now));
-  io.stdout.write(`wrote ${path}: ${merged.entries.length} entries (${fresh.length} from this run, ${merged.kept} kept, ${merged.expired} expired and removed)\n`);
+  io.stdout.write(`wrote ${path}: ${merged.entries.length} ${merged.entries.length === 1 ? 'entry' : 'entries'} (${fresh.length} from this run, ${merged.kept} kept, ${merged.expired} expired and removed)\n`);
   if (options.reload) io.stdout.write(`sent SIGHUP to pid ${reloadDaemon(options.reload)} from ${options.reload}\n`);
 }
 
