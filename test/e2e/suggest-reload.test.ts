@@ -73,7 +73,7 @@ describe('logq suggest --write --reload', () => {
     const include = join(dir, 'xinetd.d', '00-logq-no-access');
     const output = logq(['suggest', '--db', db, '--include-loopback', '--write', include, '--reload', join(dir, 'xinetd.pid')]);
 
-    expect(output).toContain(`wrote ${include}: 1 entries`);
+    expect(output).toContain(`wrote ${include}: 1 entry (1 from this run, 0 kept, 0 expired and removed)`);
     expect(output).toContain(`sent SIGHUP to pid ${daemon.process.pid}`);
     const fragment = readFileSync(include, 'utf8');
     expect(fragment).toMatch(/^# entry 127\.0\.0\.5 expires \S+$/m);

@@ -4,10 +4,10 @@ import type { Exemptions } from '../suggest/addresses.js';
 import { computePlan } from '../suggest/compute.js';
 import type { Plan } from '../suggest/plan.js';
 import type { Thresholds } from '../suggest/thresholds.js';
-import type { Count, FailsOverTime, Heatmap, IdentReply, ServiceActivity, SessionSummary, SourceSummary, Timeline, Totals } from './data.js';
+import type { Count, FailsOverTime, Heatmap, IdentReply, ServiceActivity, Sessions, SourceSummary, Timeline, Totals } from './data.js';
 import type { EventFilter } from './filter.js';
-import { queryDurationHistogram, queryHeatmap, queryIdentReplies, querySessions, queryTimeline } from './query-activity.js';
-import { queryFailsByReason, queryFailsOverTime, queryServiceActivity, queryTopSources, queryTotals } from './query-fails.js';
+import { queryHeatmap, queryIdentReplies, querySessions, queryTimeline } from './query-activity.js';
+import { prepareReportFails, queryFailsByReason, queryFailsOverTime, queryTopSources, queryTotalsAndServices } from './query-fails.js';
 
 export interface ReportData {
   filter: EventFilter;
@@ -17,19 +17,12 @@ export interface ReportData {
   failsByReason: Count[];
   services: ServiceActivity[];
   topSources: SourceSummary[];
-  sessions: SessionSummary[];
-  durations: Count[];
+  sessions: Sessions;
   heatmap: Heatmap;
   timeline: Timeline;
   idents: IdentReply[];
   thresholds: Thresholds;
   plan: Plan;
-}
-
-/** Sets DuckDB's zone to this process's, so hours and day buckets match the times the report prints. */
-async function useLocalZone(connection: DuckDBConnection): Promise<void> {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  await connection.run(`SET TimeZone = '${zone.replaceAll("'", "''")}'`);
 }
 
 export async function collectReport(
@@ -39,22 +32,21 @@ export async function collectReport(
   exemptions: Exemptions,
   generatedAt: Date,
 ): Promise<ReportData> {
-  await useLocalZone(connection);
-  const totals = await queryTotals(connection, filter);
+  await prepareReportFails(connection, filter);
+  const { totals, services } = await queryTotalsAndServices(connection, filter);
   return {
     filter,
     generatedAt,
     totals,
-    failsOverTime: await queryFailsOverTime(connection, filter, totals),
-    failsByReason: await queryFailsByReason(connection, filter),
-    services: await queryServiceActivity(connection, filter),
+    failsOverTime: await queryFailsOverTime(connection),
+    failsByReason: await queryFailsByReason(connection),
+    services,
     topSources: await queryTopSources(connection, filter),
     sessions: await querySessions(connection, filter),
-    durations: await queryDurationHistogram(connection, filter),
     heatmap: await queryHeatmap(connection, filter),
     timeline: await queryTimeline(connection, filter),
     idents: await queryIdentReplies(connection, filter),
     thresholds,
-    plan: await computePlan(connection, filter, thresholds, exemptions),
+    plan: await computePlan(connection, filter, thresholds, exemptions, 'report_fails'),
   };
 }

@@ -5,7 +5,8 @@ export interface Totals {
   starts: number;
   fails: number;
   exits: number;
-  sources: number;
+  /** Distinct source addresses among the refused connections. */
+  failingSources: number;
   firstSeen: Date | null;
   lastSeen: Date | null;
 }
@@ -37,6 +38,12 @@ export interface SourceSummary {
   reasons: string[];
   firstSeen: Date;
   lastSeen: Date;
+}
+
+export interface Sessions {
+  services: SessionSummary[];
+  /** Session counts in five duration ranges, over all services. */
+  durations: Count[];
 }
 
 export interface SessionSummary {

@@ -27,7 +27,7 @@ function chartData(data: ReportData): unknown {
     failsOverTime: data.failsOverTime,
     failsByReason: data.failsByReason,
     services: data.services,
-    durations: data.durations,
+    durations: data.sessions.durations,
     timeline: data.timeline.events.map((event) => ({ localMs: event.localMs, lane: event.lane, text: event.text })),
     lanes,
     laneColors: LANE_COLORS,
@@ -54,7 +54,7 @@ function header(data: ReportData): string {
 <div class="cards">
 ${card(totals.starts, 'accepted connections')}
 ${card(totals.fails, 'refused connections (FAIL)', totals.fails > 0)}
-${card(totals.sources, 'distinct sources')}
+${card(totals.failingSources, 'sources refused')}
 ${card(totals.exits, 'finished sessions')}
 ${card(data.plan.suggestions.length, 'suggested no_access entries', data.plan.suggestions.length > 0)}
 </div>

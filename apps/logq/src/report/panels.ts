@@ -67,8 +67,8 @@ const SESSION_COLUMNS: readonly TableColumn<SessionSummary>[] = [
 ];
 
 export function sessionsPanel(data: ReportData): string {
-  if (data.sessions.length === 0) return panel('sessions', 'Sessions and durations', 'From EXIT lines with a duration.', empty('No EXIT events with a duration in this range.'));
-  const body = `${canvas('chart-durations', 'Session durations', 'short')}\n${renderHtmlTable(SESSION_COLUMNS, data.sessions)}`;
+  if (data.sessions.services.length === 0) return panel('sessions', 'Sessions and durations', 'From EXIT lines with a duration.', empty('No EXIT events with a duration in this range.'));
+  const body = `${canvas('chart-durations', 'Session durations', 'short')}\n${renderHtmlTable(SESSION_COLUMNS, data.sessions.services)}`;
   return panel('sessions', 'Sessions and durations', 'From EXIT lines with a duration; "failed" ended with a non-zero status or a signal.', body);
 }
 
@@ -142,6 +142,6 @@ export function suggestionsPanel(data: ReportData): string {
     const list = exempted.map((entry) => `<li><code>${escapeHtml(entry.entry)}</code>: ${formatCount(entry.failures)} FAIL, ${escapeHtml(entry.why)}</li>`);
     body += `\n<p class="note">Not suggested although over the threshold:</p><ul class="note">${list.join('')}</ul>`;
   }
-  body += '\n<pre class="apply">logq suggest --write /etc/xinetd.d/logq-no-access --reload /run/xinetd.pid</pre>';
+  body += '\n<pre class="apply">logq suggest --write /etc/xinetd.d/00-logq-no-access --reload /run/xinetd.pid</pre>';
   return panel('suggestions', 'Suggested no_access entries', `Rule: ${rule}. The command below writes the active ones to an includedir file and reloads the daemon.`, body, true);
 }

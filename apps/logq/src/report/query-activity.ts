@@ -1,56 +1,62 @@
 /** Report queries about what the daemon did: sessions, hours of the week, its own messages, ident replies. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Count, Heatmap, IdentReply, SessionSummary, Timeline } from './data.js';
+import type { Heatmap, IdentReply, Sessions, Timeline } from './data.js';
 import { buildFilter, type EventFilter } from './filter.js';
 import { selectRows, toNumber } from './sql.js';
 
 const TIMELINE_LIMIT = 400;
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
 
-export async function querySessions(connection: DuckDBConnection, filter: EventFilter): Promise<SessionSummary[]> {
+const DURATION_RANGES: readonly { name: string; condition: string }[] = [
+  { name: 'under 1 s', condition: 'duration_ms < 1000' },
+  { name: '1–10 s', condition: 'duration_ms >= 1000 AND duration_ms < 10000' },
+  { name: '10 s–1 min', condition: 'duration_ms >= 10000 AND duration_ms < 60000' },
+  { name: '1–10 min', condition: 'duration_ms >= 60000 AND duration_ms < 600000' },
+  { name: '10 min or more', condition: 'duration_ms >= 600000' },
+];
+
+/**
+ * Returns the sessions of the 15 busiest services, and the duration ranges over all of
+ * them, from one scan of the EXIT events. xinetd logs whole seconds, so the first range
+ * is "under 1 s".
+ */
+export async function querySessions(connection: DuckDBConnection, filter: EventFilter): Promise<Sessions> {
   const { where, params } = buildFilter(filter, ["kind = 'EXIT'", 'duration_ms IS NOT NULL']);
+  const ranges = DURATION_RANGES.map((range, index) => `count(*) FILTER (${range.condition}) AS range${index}`).join(', ');
   const rows = await selectRows(
     connection,
     `SELECT coalesce(service, '(none)') AS service, count(*) AS sessions,
-       quantile_cont(duration_ms, 0.5) AS median, quantile_cont(duration_ms, 0.95) AS p95, max(duration_ms) AS max,
-       count(*) FILTER (coalesce(status, 0) <> 0 OR signal IS NOT NULL) AS failed
-     FROM events WHERE ${where} GROUP BY ALL ORDER BY sessions DESC, service LIMIT 15`,
+       quantile_cont(duration_ms, [0.5, 0.95]) AS quantiles, max(duration_ms) AS max,
+       count(*) FILTER (coalesce(status, 0) <> 0 OR signal IS NOT NULL) AS failed, ${ranges}
+     FROM events WHERE ${where} GROUP BY ALL ORDER BY sessions DESC, service`,
     params,
   );
-  return rows.map((row) => ({
-    service: row.service as string,
-    sessions: toNumber(row.sessions),
-    medianMs: toNumber(row.median),
-    p95Ms: toNumber(row.p95),
-    maxMs: toNumber(row.max),
-    failed: toNumber(row.failed),
-  }));
+  const services = rows.slice(0, 15).map((row) => {
+    const [median, p95] = (row.quantiles as number[]).map(Number);
+    return { service: row.service as string, sessions: toNumber(row.sessions), medianMs: median ?? 0, p95Ms: p95 ?? 0, maxMs: toNumber(row.max), failed: toNumber(row.failed) };
+  });
+  const durations = DURATION_RANGES.map((range, index) => ({ name: range.name, count: rows.reduce((sum, row) => sum + toNumber(row[`range${index}`]), 0) }));
+  return { services, durations };
 }
 
-/** Session lengths in five ranges; xinetd logs whole seconds, so the first range is "under 1 s". */
-export async function queryDurationHistogram(connection: DuckDBConnection, filter: EventFilter): Promise<Count[]> {
-  const { where, params } = buildFilter(filter, ["kind = 'EXIT'", 'duration_ms IS NOT NULL']);
-  const [row] = await selectRows(
-    connection,
-    `SELECT count(*) FILTER (duration_ms < 1000) AS a, count(*) FILTER (duration_ms >= 1000 AND duration_ms < 10000) AS b,
-       count(*) FILTER (duration_ms >= 10000 AND duration_ms < 60000) AS c,
-       count(*) FILTER (duration_ms >= 60000 AND duration_ms < 600000) AS d, count(*) FILTER (duration_ms >= 600000) AS e
-     FROM events WHERE ${where}`,
-    params,
-  );
-  const names = ['under 1 s', '1–10 s', '10 s–1 min', '1–10 min', '10 min or more'];
-  return ['a', 'b', 'c', 'd', 'e'].map((key, index) => ({ name: names[index]!, count: toNumber(row?.[key]) }));
-}
-
-/** Connections, accepted or refused, by weekday and hour in the zone DuckDB was set to. */
+/**
+ * Connections, accepted or refused, by weekday and hour in local time. DuckDB counts per
+ * quarter hour since the epoch, which needs no time zone, and the local weekday and hour
+ * of each quarter are worked out here: every zone offset is a multiple of 15 minutes.
+ */
 export async function queryHeatmap(connection: DuckDBConnection, filter: EventFilter): Promise<Heatmap> {
   const { where, params } = buildFilter(filter, ["kind IN ('START', 'FAIL')", 'time IS NOT NULL']);
   const rows = await selectRows(
     connection,
-    `SELECT isodow(time) - 1 AS day, hour(time) AS hour, count(*) AS count FROM events WHERE ${where} GROUP BY ALL`,
+    `SELECT CAST(floor(epoch_ms(time) / ${QUARTER_HOUR_MS}) AS BIGINT) AS quarter, count(*) AS count FROM events WHERE ${where} GROUP BY ALL`,
     params,
   );
   const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-  for (const row of rows) grid[toNumber(row.day)]![toNumber(row.hour)] = toNumber(row.count);
+  for (const row of rows) {
+    const start = new Date(toNumber(row.quarter) * QUARTER_HOUR_MS);
+    // getDay() counts from Sunday; the grid starts on Monday.
+    grid[(start.getDay() + 6) % 7]![start.getHours()]! += toNumber(row.count);
+  }
   return grid;
 }
 

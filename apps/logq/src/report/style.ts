@@ -25,6 +25,7 @@ th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line
 th { font-weight: 600; color: var(--muted); white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.time { white-space: nowrap; }
+td.addr:first-child { white-space: nowrap; }
 td.addr, code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 0.84rem; overflow-wrap: anywhere; }
 .empty { color: var(--muted); font-style: italic; margin: 12px 0; }
 .tag { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 0.78rem; background: #eef1f6; margin: 1px 2px 1px 0; }

@@ -14,7 +14,7 @@ export function checkIncludeName(path: string): void {
   if (!name.includes('.') && !name.endsWith('~')) return;
   throw new LogqError(
     'LOGQ_INCLUDE_NAME_SKIPPED',
-    `--write ${path}: xinetd's includedir skips a file whose name contains a dot or ends in ~, so the daemon would never read "${name}"; choose a name such as logq-no-access`,
+    `--write ${path}: xinetd's includedir skips a file whose name contains a dot or ends in ~, so the daemon would never read "${name}"; choose a name such as 00-logq-no-access`,
   );
 }
 

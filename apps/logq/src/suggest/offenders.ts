@@ -1,6 +1,7 @@
 /**
- * The SQL side of `suggest`: failure counts per source and per block, with the busiest
- * sliding window of `findTime`, aggregated in DuckDB so no raw row reaches JavaScript.
+ * The SQL side of `suggest`: the counted failures go into a temporary table once, then
+ * DuckDB computes per-source totals and, for the candidates only, the busiest sliding
+ * window of findTime. No raw row reaches JavaScript.
  */
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { buildFilter, type EventFilter } from '../report/filter.js';
@@ -10,79 +11,82 @@ export interface SourceStats {
   /** The logged address with any `::ffff:` prefix removed. */
   source: string;
   failures: number;
-  /** The most failures within any window of findTime that ends at a failure. */
-  peak: number;
   firstSeen: Date;
   lastSeen: Date;
+}
+
+/** The busiest window and the services of one source or block. */
+export interface WindowStats {
+  /** The most failures within any window of findTime that ends at a failure. */
+  peak: number;
   services: string[];
 }
 
-/** The FAIL events that count, as a CTE named `failures` with columns source, time, service. */
-function failuresCte(filter: EventFilter, thresholds: Thresholds): { sql: string; params: ReturnType<typeof buildFilter>['params'] } {
-  const { where, params } = buildFilter(filter, [
-    "kind = 'FAIL'",
-    'source_ip IS NOT NULL',
-    'time IS NOT NULL',
-    'list_contains($reasons, reason)',
-  ]);
+/**
+ * Fills the temporary table `counted_failures` (source, time, service) with the FAIL
+ * events that count. `relation` is `events`, or a table of FAIL events with the same
+ * columns that the report has already filtered by time and service.
+ */
+export async function prepareFailures(connection: DuckDBConnection, filter: EventFilter, thresholds: Thresholds, relation = 'events'): Promise<void> {
+  const conditions = ['source_ip IS NOT NULL', 'time IS NOT NULL', 'list_contains($reasons, reason)'];
+  const { where, params } = relation === 'events' ? buildFilter(filter, ["kind = 'FAIL'", ...conditions]) : buildFilter({}, conditions);
   params.reasons = listValue([...thresholds.reasons]);
-  const sql = `failures AS (
-    SELECT regexp_replace(source_ip, '^::ffff:', '') AS source, time, service
-    FROM events WHERE ${where})`;
-  return { sql, params };
-}
-
-/** The window frame; findTime is a number checked by the option parser, never user text. */
-function windowFrame(thresholds: Thresholds): string {
-  return `RANGE BETWEEN INTERVAL (${Math.trunc(thresholds.findTimeMs)}) MILLISECOND PRECEDING AND CURRENT ROW`;
-}
-
-/** Returns the statistics of every source with at least one counted failure. */
-export async function querySourceStats(connection: DuckDBConnection, filter: EventFilter, thresholds: Thresholds): Promise<SourceStats[]> {
-  const failures = failuresCte(filter, thresholds);
-  const reader = await connection.runAndReadAll(
-    `WITH ${failures.sql},
-     windowed AS (
-       SELECT source, time, service,
-         count(*) OVER (PARTITION BY source ORDER BY time ${windowFrame(thresholds)}) AS in_window
-       FROM failures)
-     SELECT source, count(*) AS failures, max(in_window) AS peak, min(time) AS first_seen,
-       max(time) AS last_seen, list_sort(list_distinct(list(service))) AS services
-     FROM windowed GROUP BY source ORDER BY failures DESC, source`,
-    failures.params,
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE counted_failures AS
+     SELECT CASE WHEN starts_with(source_ip, '::ffff:') THEN source_ip[8:] ELSE source_ip END AS source, time, service
+     FROM ${relation} WHERE ${where}`,
+    params,
   );
-  return reader.getRowObjectsJS().map((row) => ({
-    source: row.source as string,
-    failures: Number(row.failures),
-    peak: Number(row.peak),
-    firstSeen: row.first_seen as Date,
-    lastSeen: row.last_seen as Date,
-    services: (row.services as (string | null)[]).filter((service): service is string => service !== null),
+}
+
+/** Returns the totals of every source in counted_failures. */
+export async function querySourceStats(connection: DuckDBConnection): Promise<SourceStats[]> {
+  const reader = await connection.runAndReadAll(
+    'SELECT source, count(*) AS failures, epoch_ms(min(time)) AS first_ms, epoch_ms(max(time)) AS last_ms FROM counted_failures GROUP BY source',
+  );
+  // Rows as arrays and times as numbers: this can be hundreds of thousands of rows.
+  return reader.getRowsJS().map((row) => ({
+    source: row[0] as string,
+    failures: Number(row[1]),
+    firstSeen: new Date(Number(row[2])),
+    lastSeen: new Date(Number(row[3])),
   }));
 }
 
 /**
- * Returns the busiest findTime window of each block, counting the failures of all its
- * sources together. `blockOfSource` maps each source of a candidate block to the block.
+ * Returns the busiest findTime window and the services of each key. `keysOfSource` maps
+ * a candidate source to its keys: itself when judged alone, its block when the block is
+ * a candidate. The pairs go through a temporary table, because a join with it stays fast
+ * where a list parameter with many elements does not.
  */
-export async function queryBlockPeaks(
+export async function queryWindows(
   connection: DuckDBConnection,
-  filter: EventFilter,
   thresholds: Thresholds,
-  blockOfSource: ReadonlyMap<string, string>,
-): Promise<Map<string, number>> {
-  if (blockOfSource.size === 0) return new Map();
-  const failures = failuresCte(filter, thresholds);
-  failures.params.block_sources = listValue([...blockOfSource.keys()]);
-  failures.params.block_names = listValue([...blockOfSource.values()]);
-  const reader = await connection.runAndReadAll(
-    `WITH ${failures.sql},
-     blocks AS (SELECT unnest($block_sources) AS source, unnest($block_names) AS block),
-     windowed AS (
-       SELECT block, count(*) OVER (PARTITION BY block ORDER BY time ${windowFrame(thresholds)}) AS in_window
-       FROM failures JOIN blocks USING (source))
-     SELECT block, max(in_window) AS peak FROM windowed GROUP BY block`,
-    failures.params,
+  keysOfSource: ReadonlyMap<string, readonly string[]>,
+): Promise<Map<string, WindowStats>> {
+  if (keysOfSource.size === 0) return new Map();
+  await connection.run('CREATE OR REPLACE TEMP TABLE candidate_keys (source VARCHAR, key VARCHAR)');
+  const appender = await connection.createAppender('candidate_keys', 'main', 'temp');
+  for (const [source, keys] of keysOfSource) {
+    for (const key of keys) {
+      appender.appendVarchar(source);
+      appender.appendVarchar(key);
+      appender.endRow();
+    }
+  }
+  appender.closeSync();
+  // findTime is a number checked by the option parser, never user text.
+  const frame = `RANGE BETWEEN INTERVAL (${Math.trunc(thresholds.findTimeMs)}) MILLISECOND PRECEDING AND CURRENT ROW`;
+  const peaks = await connection.runAndReadAll(
+    `SELECT key, max(in_window) FROM (
+       SELECT key, count(*) OVER (PARTITION BY key ORDER BY time ${frame}) AS in_window
+       FROM counted_failures JOIN candidate_keys USING (source))
+     GROUP BY key`,
   );
-  return new Map(reader.getRowObjectsJS().map((row) => [row.block as string, Number(row.peak)]));
+  const windows = new Map<string, WindowStats>(peaks.getRowsJS().map((row) => [row[0] as string, { peak: Number(row[1]), services: [] }]));
+  const services = await connection.runAndReadAll(
+    'SELECT key, service FROM counted_failures JOIN candidate_keys USING (source) WHERE service IS NOT NULL GROUP BY ALL ORDER BY ALL',
+  );
+  for (const [key, service] of services.getRowsJS()) windows.get(key as string)?.services.push(service as string);
+  return windows;
 }
