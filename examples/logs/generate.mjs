@@ -3,9 +3,9 @@
  * Writes a week of example logs for logq: services.log (a `log_type FILE` service log)
  * and xinetd.log (the daemon's `-filelog` messages). The lines come from libs/logformat,
  * the formatter the daemon itself uses, so they are what xinetd-ts writes. The traffic is
- * made up but follows a pattern an administrator would recognise: office-hours clients,
- * one brute-force source, a hostile /24 that spreads its attempts over five addresses,
- * a libwrap-refused scanner, an IPv6 prober and a host that trips per_source limits.
+ * made up, in a pattern an administrator would recognise. It has office-hours clients and
+ * one brute-force source. A hostile /24 spreads its attempts over five addresses. There
+ * are a libwrap-refused scanner, an IPv6 prober and a host that trips per_source limits.
  * A fixed seed and a fixed end time make the output the same on every run.
  *
  *   npx tsc -b && node examples/logs/generate.mjs
@@ -42,7 +42,7 @@ const between = (low, high) => low + Math.floor(random() * (high - low + 1));
 const service = [];
 const daemon = [];
 
-/** A session's START and EXIT share one object, so pids can be handed out in time order at the end. */
+/** Adds a session. START and EXIT share one object, so pids can be handed out in time order at the end. */
 function start(time, name, ip, seconds, status = 0) {
   const started = { event: 'START', service: name, pid: 0, source: { ip } };
   service.push([time, started]);
@@ -85,7 +85,7 @@ function officeTraffic() {
   }
 }
 
-/** One source hammering telnet in bursts of 30–60 refusals over a few minutes. */
+/** Adds one source that hammers telnet in bursts of 30–60 refusals over a few minutes. */
 function bruteForce() {
   for (let burst = 0; burst < 6; burst++) {
     let time = START + between(0, DAYS * 86_400_000 - 3_600_000);

@@ -1,8 +1,8 @@
 /**
- * Log fields are written by clients (service names come from the configuration, but ident
- * replies, JSONL fields and messages carry outside text). Markup in any of them must be
- * shown as text: this feeds script and quote-breaking strings through ingest and report,
- * then checks in Chromium that none of them ran or became an element.
+ * Ident replies, JSONL fields and daemon messages carry text that clients or other
+ * programs wrote, and a service name is whatever the log line says. This feeds script and
+ * quote-breaking strings through ingest and report, then checks in Chromium that none of
+ * them ran or became an element.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -70,7 +70,7 @@ export interface TimelineEvent {
 
 export interface Timeline {
   events: TimelineEvent[];
-  /** All matching messages, of which `events` holds the most recent. */
+  /** Number of matching messages, of which `events` contains the most recent. */
   total: number;
 }
 

@@ -20,7 +20,7 @@ const LANE_COLORS: Record<string, string> = {
   error: '#b42318',
 };
 
-/** The data the charts need, and nothing more: tables are rendered on the server side. */
+/** Selects the data the charts need and nothing more, because the tables are rendered here. */
 function chartData(data: ReportData): unknown {
   const lanes = Object.keys(LANE_COLORS).filter((lane) => data.timeline.events.some((event) => event.lane === lane));
   return {

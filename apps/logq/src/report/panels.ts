@@ -139,7 +139,7 @@ export function suggestionsPanel(data: ReportData): string {
   const rule = escapeHtml(describeThresholds(data.thresholds));
   let body = suggestions.length > 0 ? renderHtmlTable(suggestionColumns(data.generatedAt), suggestions) : empty('No source crossed the threshold.');
   if (exempted.length > 0) {
-    const list = exempted.map((entry) => `<li><code>${escapeHtml(entry.entry)}</code>: ${formatCount(entry.failures)} FAIL, ${escapeHtml(entry.why)}</li>`);
+    const list = exempted.map((entry) => `<li><code>${escapeHtml(entry.entry)}</code>: ${formatCount(entry.failures)} FAIL, ${escapeHtml(entry.reason)}</li>`);
     body += `\n<p class="note">Not suggested although over the threshold:</p><ul class="note">${list.join('')}</ul>`;
   }
   body += '\n<pre class="apply">logq suggest --write /etc/xinetd.d/00-logq-no-access --reload /run/xinetd.pid</pre>';

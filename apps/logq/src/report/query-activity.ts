@@ -61,7 +61,7 @@ export async function queryHeatmap(connection: DuckDBConnection, filter: EventFi
 }
 
 /**
- * The daemon's starts, reloads, deactivations, stops and errors. The lanes match the
+ * Returns the daemon's starts, reloads, deactivations, stops and errors. The lanes match the
  * messages of xinetd and xinetd-ts. Messages belong to no service, so --service does
  * not apply here.
  */

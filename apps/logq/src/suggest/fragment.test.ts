@@ -77,7 +77,7 @@ describe('include file', () => {
   test('drops an earlier entry that is now allowed', () => {
     const merged = mergeEntries([entry('192.0.2.1', null)], [], { ...NONE, allow: [parseNetwork('192.0.2.0/24')!] }, NOW);
     expect(merged.entries).toEqual([]);
-    expect(merged.exempted[0]!.why).toContain('allow-list');
+    expect(merged.exempted[0]!.reason).toContain('allow-list');
   });
 
   test('refuses to take over a foreign file', () => {

@@ -43,7 +43,7 @@ export interface MergeResult {
   kept: number;
   expired: number;
   /** Earlier entries that are now exempt, with the reason. */
-  exempted: { entry: string; why: string }[];
+  exempted: { entry: string; reason: string }[];
 }
 
 function isCoveredByNew(entry: FragmentEntry, fresh: readonly FragmentEntry[]): boolean {
@@ -68,9 +68,9 @@ export function mergeEntries(earlier: readonly FragmentEntry[], fresh: readonly 
     }
     if (isCoveredByNew(entry, fresh)) continue;
     const network = parseNetwork(entry.entry);
-    const why = network === null ? 'not an address or CIDR block' : exemptionOf(network, exemptions);
-    if (why !== null) {
-      result.exempted.push({ entry: entry.entry, why });
+    const reason = network === null ? 'not an address or CIDR block' : exemptionOf(network, exemptions);
+    if (reason !== null) {
+      result.exempted.push({ entry: entry.entry, reason });
       continue;
     }
     result.entries.push(entry);

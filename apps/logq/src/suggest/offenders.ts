@@ -17,7 +17,7 @@ export interface SourceStats {
 
 /** The busiest window and the services of one source or block. */
 export interface WindowStats {
-  /** The most failures within any window of findTime that ends at a failure. */
+  /** Maximum number of failures within any findTime window that ends at a failure. */
   peak: number;
   services: string[];
 }

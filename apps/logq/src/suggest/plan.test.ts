@@ -73,10 +73,10 @@ describe('planSuggestions', () => {
     const result = plan(sources.map((source) => stats(source, 9)), Object.fromEntries(sources.map((source) => [source, 9])), exemptions);
     expect(result.suggestions).toEqual([]);
     expect(result.exempted.map((entry) => entry.entry).sort()).toEqual([...sources].sort());
-    const why = new Map(result.exempted.map((entry) => [entry.entry, entry.why]));
-    expect(why.get('10.1.2.3')).toContain('allow-list entry 10.0.0.0/8');
-    expect(why.get('192.0.2.1')).toContain("host's own address 192.0.2.1");
-    expect(why.get('127.0.0.9')).toContain('loopback');
+    const reason = new Map(result.exempted.map((entry) => [entry.entry, entry.reason]));
+    expect(reason.get('10.1.2.3')).toContain('allow-list entry 10.0.0.0/8');
+    expect(reason.get('192.0.2.1')).toContain("host's own address 192.0.2.1");
+    expect(reason.get('127.0.0.9')).toContain('loopback');
   });
 
   test('include-loopback still protects the own address', () => {

@@ -10,7 +10,7 @@ export interface Suggestion {
   /** The failing addresses the entry covers. */
   sources: string[];
   failures: number;
-  /** The most failures within one findTime window. */
+  /** Maximum number of failures within one findTime window. */
   peak: number;
   firstSeen: Date;
   lastSeen: Date;
@@ -24,7 +24,7 @@ export interface Exempted {
   entry: string;
   failures: number;
   peak: number;
-  why: string;
+  reason: string;
 }
 
 export interface Plan {
@@ -143,15 +143,15 @@ function judgeSingle(member: SourceStats, windows: ReadonlyMap<string, WindowSta
   const address = parseSource(member.source);
   if (!address) return;
   const network = { address, prefix: address.kind() === 'ipv4' ? 32 : 128 };
-  const why = exemptionOf(network, exemptions);
-  if (why === null) plan.suggestions.push(combine(network, [member], window, thresholds));
-  else plan.exempted.push({ entry: member.source, failures: member.failures, peak: window.peak, why });
+  const reason = exemptionOf(network, exemptions);
+  if (reason === null) plan.suggestions.push(combine(network, [member], window, thresholds));
+  else plan.exempted.push({ entry: member.source, failures: member.failures, peak: window.peak, reason });
 }
 
 /**
  * Decides the suggestions. A block becomes one entry when it has blockHosts failing
- * addresses and their failures together reach maxRetry within findTime, unless the block
- * holds an exempt address; its addresses are then judged one by one.
+ * addresses and their failures together reach maxRetry within findTime. A block that
+ * contains an exempt address does not, and its addresses are judged one by one.
  */
 export function planSuggestions(
   groups: BlockGroups,

@@ -39,7 +39,7 @@ async function loadPlan(options: SuggestOptions, exemptions: Exemptions, env: Cl
 
 function reportSkipped(plan: Plan, expired: number, io: CliIo): void {
   for (const skipped of plan.exempted) {
-    io.stderr.write(`logq: not suggesting ${skipped.entry} (${skipped.failures} failures, at most ${skipped.peak} in the window): ${skipped.why}\n`);
+    io.stderr.write(`logq: not suggesting ${skipped.entry} (${skipped.failures} failures, at most ${skipped.peak} in the window): ${skipped.reason}\n`);
   }
   if (expired > 0) {
     io.stderr.write(`logq: ${expired} source${expired === 1 ? '' : 's'} crossed the threshold, but the ban time has passed since the last failure; raise --ban-time to include them\n`);
@@ -56,7 +56,7 @@ function buildFragment(entries: readonly FragmentEntry[], options: SuggestOption
 function writeAndReload(fresh: FragmentEntry[], exemptions: Exemptions, options: SuggestOptions, io: CliIo, now: Date): void {
   const path = resolve(options.write!);
   const merged = mergeEntries(readRecordedEntries(path), fresh, exemptions, now);
-  for (const dropped of merged.exempted) io.stderr.write(`logq: dropping earlier entry ${dropped.entry}: ${dropped.why}\n`);
+  for (const dropped of merged.exempted) io.stderr.write(`logq: dropping earlier entry ${dropped.entry}: ${dropped.reason}\n`);
   writeAtomically(path, buildFragment(merged.entries, options, now));
   io.stdout.write(`wrote ${path}: ${merged.entries.length} ${merged.entries.length === 1 ? 'entry' : 'entries'} (${fresh.length} from this run, ${merged.kept} kept, ${merged.expired} expired and removed)\n`);
   if (options.reload) io.stdout.write(`sent SIGHUP to pid ${reloadDaemon(options.reload)} from ${options.reload}\n`);
