@@ -24,7 +24,8 @@ export interface DaemonSettings {
 }
 
 function logDiagnostic(log: EventLog, diagnostic: Diagnostic): void {
-  const text = formatDiagnostic(diagnostic);
+  // The log line already carries the severity word, so the diagnostic does not repeat it.
+  const text = formatDiagnostic(diagnostic).replace(`: ${diagnostic.severity}: `, ': ');
   if (diagnostic.severity === 'error') log.error(text);
   else if (diagnostic.severity === 'warning') log.warning(text);
   else log.info(text);
@@ -109,9 +110,14 @@ export class Daemon {
     if (this.stopping) return;
     this.log.notice('Starting reconfiguration');
     const loaded = this.load();
-    const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-    if (errors > 0 || loaded.files.length === 0) {
-      this.log.warning(`reconfiguration failed: ${errors} error${errors === 1 ? '' : 's'} in ${this.settings.configFile}; keeping the running configuration`);
+    const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    if (errors.length > 0 || loaded.files.length === 0) {
+      const services = [...new Set(errors.map((diagnostic) => diagnostic.service).filter((id) => id !== null))];
+      const which = services.length > 0 ? ` (services ${services.join(', ')})` : '';
+      this.log.warning(
+        `reconfiguration failed: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${this.settings.configFile}${which}; ` +
+          'keeping the running configuration until every error is fixed',
+      );
       return;
     }
     const wanted = new Map(this.usable(loaded).map((config) => [listenerKey(config), config]));
@@ -144,7 +150,7 @@ export class Daemon {
     for (const service of this.services.values()) service.listener?.close();
     if (killServers) await this.terminateAll([...this.services.values()]);
     this.log.warning('Exiting...');
-    this.log.flush();
+    await this.log.settle();
   }
 
   private configs(): ServiceConfig[] {

@@ -52,6 +52,7 @@ export interface CheckedService {
   logType: LogType | null;
   logOnSuccess: Set<SuccessLogFlag>;
   logOnFailure: Set<FailureLogFlag>;
+  redirect: { host: string; port: number } | null;
 }
 
 interface Socket {
@@ -127,11 +128,12 @@ class ServiceChecker {
     this.checkServer();
     const port = socket === null ? null : this.resolvePort(socket.protocol);
     this.checkTraffic();
-    if (socket === null || port === null || account === null) return null;
-    return this.finish(socket, port, account, wait);
+    const redirect = this.resolveRedirect();
+    if (socket === null || port === null || account === null || redirect === undefined) return null;
+    return { ...this.finish(socket, port, account, wait), redirect };
   }
 
-  private finish(socket: Socket, port: Port, account: Account, wait: boolean): CheckedService {
+  private finish(socket: Socket, port: Port, account: Account, wait: boolean): Omit<CheckedService, 'redirect'> {
     this.adjustFlags(wait);
     const logOnSuccess = new Set(this.items(LOG_ON_SUCCESS) as SuccessLogFlag[]);
     const logOnFailure = new Set(this.items(LOG_ON_FAILURE) as FailureLogFlag[]);
@@ -309,6 +311,18 @@ class ServiceChecker {
       return null;
     }
     return { port: known, lookedUp: written === undefined };
+  }
+
+  /** Returns the redirect target with a numeric port, null without redirect, or undefined after reporting. */
+  private resolveRedirect(): CheckedService['redirect'] | undefined {
+    const target = this.value(REDIRECT);
+    if (target === undefined) return null;
+    if (/^\d+$/.test(target.port)) return { host: target.host, port: Number(target.port) };
+    const port = this.context.system.services()?.port(target.port, 'tcp');
+    if (port !== undefined) return { host: target.host, port };
+    const message = `redirect port "${target.port}" is not a tcp service in ${this.context.system.paths.services}`;
+    this.report('CONFIG_UNKNOWN_SERVICE_PORT', message, 'give the port as a number', REDIRECT);
+    return undefined;
   }
 
   /** TRAFFIC counts the bytes a redirect service forwards, so it means nothing elsewhere. */
