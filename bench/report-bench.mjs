@@ -12,8 +12,8 @@
  * 5 s per report and under 2 MB per file.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -81,10 +81,12 @@ async function generate() {
   instance.closeSync();
 }
 
-function timed(args) {
-  const start = process.hrtime.bigint();
-  execFileSync(process.execPath, [LOGQ, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return Number(process.hrtime.bigint() - start) / 1e9;
+/** Runs logq under /usr/bin/time and returns its wall and CPU (user + system) seconds. */
+function timed(args, dir) {
+  const times = join(dir, 'time.txt');
+  execFileSync('/usr/bin/time', ['-o', times, '-f', '%e %U %S', process.execPath, LOGQ, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const [wall, user, system] = readFileSync(times, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  return { wall, cpu: user + system };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -100,13 +102,17 @@ try {
   const reportTimes = [];
   const suggestTimes = [];
   for (let round = 0; round < ROUNDS; round++) {
-    reportTimes.push(timed(['report', '--db', DB, '-o', report]));
-    suggestTimes.push(timed(['suggest', '--db', DB, '--ban-time', 'never']));
+    reportTimes.push(timed(['report', '--db', DB, '-o', report], out));
+    suggestTimes.push(timed(['suggest', '--db', DB, '--ban-time', 'never'], out));
   }
-  const format = (times) => `${times.map((time) => time.toFixed(2)).join(' / ')} s, median ${median(times).toFixed(2)} s`;
+  // The machine may be shared: CPU time varies less with other load than wall time does.
+  const format = (times) =>
+    `wall ${times.map((time) => time.wall.toFixed(2)).join(' / ')} s (median ${median(times.map((time) => time.wall)).toFixed(2)}), ` +
+    `CPU median ${median(times.map((time) => time.cpu)).toFixed(2)} s`;
   console.log(`logq report:  ${format(reportTimes)}`);
   console.log(`logq suggest: ${format(suggestTimes)}`);
   console.log(`report size:  ${(statSync(report).size / 1024).toFixed(0)} KiB`);
+  console.log(`load average after the runs: ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

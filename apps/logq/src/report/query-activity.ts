@@ -1,42 +1,97 @@
 /** Report queries about what the daemon did: sessions, hours of the week, its own messages, ident replies. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Heatmap, IdentReply, Sessions, Timeline } from './data.js';
+import type { Count, Heatmap, IdentReply, SessionSummary, Sessions, Timeline } from './data.js';
 import { buildFilter, type EventFilter } from './filter.js';
 import { selectRows, toNumber } from './sql.js';
 
 const TIMELINE_LIMIT = 400;
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
 
-const DURATION_RANGES: readonly { name: string; condition: string }[] = [
-  { name: 'under 1 s', condition: 'duration_ms < 1000' },
-  { name: '1–10 s', condition: 'duration_ms >= 1000 AND duration_ms < 10000' },
-  { name: '10 s–1 min', condition: 'duration_ms >= 10000 AND duration_ms < 60000' },
-  { name: '1–10 min', condition: 'duration_ms >= 60000 AND duration_ms < 600000' },
-  { name: '10 min or more', condition: 'duration_ms >= 600000' },
-];
 
 /**
  * Returns the sessions of the 15 busiest services, and the duration ranges over all of
- * them, from one scan of the EXIT events. xinetd logs whole seconds, so the first range
- * is "under 1 s".
+ * them. DuckDB counts sessions per service and duration, the duration cut to three
+ * significant digits, and the quantiles are interpolated here from those counts. That is
+ * exact for xinetd's whole seconds up to 999 s, and within 1 % above, at a fraction of
+ * the cost of sorting every duration.
  */
 export async function querySessions(connection: DuckDBConnection, filter: EventFilter): Promise<Sessions> {
-  const { where, params } = buildFilter(filter, ["kind = 'EXIT'", 'duration_ms IS NOT NULL']);
-  const ranges = DURATION_RANGES.map((range, index) => `count(*) FILTER (${range.condition}) AS range${index}`).join(', ');
+  const { where, params } = buildFilter(filter, ["kind = 'EXIT'", 'duration_ms IS NOT NULL', 'duration_ms >= 0']);
   const rows = await selectRows(
     connection,
-    `SELECT coalesce(service, '(none)') AS service, count(*) AS sessions,
-       quantile_cont(duration_ms, [0.5, 0.95]) AS quantiles, max(duration_ms) AS max,
-       count(*) FILTER (coalesce(status, 0) <> 0 OR signal IS NOT NULL) AS failed, ${ranges}
-     FROM events WHERE ${where} GROUP BY ALL ORDER BY sessions DESC, service`,
+    `SELECT coalesce(service, '(none)') AS service,
+       CASE WHEN duration_ms < 1000 THEN floor(duration_ms)
+            ELSE floor(duration_ms / pow(10, floor(log10(duration_ms)) - 2)) * pow(10, floor(log10(duration_ms)) - 2) END AS duration,
+       count(*) AS count, max(duration_ms) AS max,
+       count(*) FILTER (coalesce(status, 0) <> 0 OR signal IS NOT NULL) AS failed
+     FROM events WHERE ${where} GROUP BY ALL`,
     params,
   );
-  const services = rows.slice(0, 15).map((row) => {
-    const [median, p95] = (row.quantiles as number[]).map(Number);
-    return { service: row.service as string, sessions: toNumber(row.sessions), medianMs: median ?? 0, p95Ms: p95 ?? 0, maxMs: toNumber(row.max), failed: toNumber(row.failed) };
-  });
-  const durations = DURATION_RANGES.map((range, index) => ({ name: range.name, count: rows.reduce((sum, row) => sum + toNumber(row[`range${index}`]), 0) }));
-  return { services, durations };
+  const byService = new Map<string, DurationCount[]>();
+  for (const row of rows) {
+    const service = row.service as string;
+    if (!byService.has(service)) byService.set(service, []);
+    byService.get(service)!.push({ duration: toNumber(row.duration), count: toNumber(row.count), max: toNumber(row.max), failed: toNumber(row.failed) });
+  }
+  const services = [...byService.entries()]
+    .map(([service, counts]) => summarize(service, counts))
+    .sort((a, b) => b.sessions - a.sessions || a.service.localeCompare(b.service))
+    .slice(0, 15);
+  return { services, durations: durationRanges(rows) };
+}
+
+interface DurationCount {
+  duration: number;
+  count: number;
+  max: number;
+  failed: number;
+}
+
+function summarize(service: string, counts: DurationCount[]): SessionSummary {
+  counts.sort((a, b) => a.duration - b.duration);
+  const sessions = counts.reduce((sum, entry) => sum + entry.count, 0);
+  return {
+    service,
+    sessions,
+    medianMs: quantile(counts, sessions, 0.5),
+    p95Ms: quantile(counts, sessions, 0.95),
+    maxMs: counts.reduce((max, entry) => Math.max(max, entry.max), 0),
+    failed: counts.reduce((sum, entry) => sum + entry.failed, 0),
+  };
+}
+
+/** Returns the q-quantile of sorted duration counts, interpolated between ranks as DuckDB's quantile_cont does. */
+function quantile(counts: readonly DurationCount[], total: number, q: number): number {
+  const position = q * (total - 1);
+  const valueAt = (rank: number): number => {
+    let seen = 0;
+    for (const entry of counts) {
+      seen += entry.count;
+      if (rank < seen) return entry.duration;
+    }
+    return counts[counts.length - 1]?.duration ?? 0;
+  };
+  const lower = valueAt(Math.floor(position));
+  const upper = valueAt(Math.ceil(position));
+  return lower + (upper - lower) * (position - Math.floor(position));
+}
+
+const DURATION_RANGES: readonly { name: string; below: number }[] = [
+  { name: 'under 1 s', below: 1000 },
+  { name: '1–10 s', below: 10_000 },
+  { name: '10 s–1 min', below: 60_000 },
+  { name: '1–10 min', below: 600_000 },
+  { name: '10 min or more', below: Infinity },
+];
+
+/** Counts sessions in five duration ranges; the cut durations fall in the same range as the originals. */
+function durationRanges(rows: readonly Record<string, unknown>[]): Count[] {
+  const counts = DURATION_RANGES.map((range) => ({ name: range.name, count: 0 }));
+  for (const row of rows) {
+    const index = DURATION_RANGES.findIndex((range) => toNumber(row.duration) < range.below);
+    counts[index]!.count += toNumber(row.count);
+  }
+  return counts;
 }
 
 /**

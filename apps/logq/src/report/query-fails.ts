@@ -1,6 +1,7 @@
 /** Report queries about connections and refusals: totals, FAIL over time, by reason, service and source. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatLocalTime } from '../local-time.js';
+import { allowAnyRowOrder } from '../suggest/offenders.js';
 import type { Count, FailsOverTime, ServiceActivity, SourceSummary, Totals } from './data.js';
 import { buildFilter, type EventFilter } from './filter.js';
 import { selectRows, toNumber, toStrings } from './sql.js';
@@ -29,6 +30,7 @@ const BUCKETS: readonly { label: string; interval: string; ms: number }[] = [
 
 /** Fills the temporary table `report_fails` (source_ip, time, service, reason) with the FAIL events in range. */
 export async function prepareReportFails(connection: DuckDBConnection, filter: EventFilter): Promise<void> {
+  await allowAnyRowOrder(connection);
   const { where, params } = buildFilter(filter, ["kind = 'FAIL'"]);
   await connection.run(`CREATE OR REPLACE TEMP TABLE report_fails AS SELECT source_ip, time, service, reason FROM events WHERE ${where}`, params);
 }
@@ -148,23 +150,31 @@ export async function queryFailsByReason(connection: DuckDBConnection): Promise<
  */
 export async function queryTopSources(connection: DuckDBConnection, filter: EventFilter): Promise<SourceSummary[]> {
   const { where, params } = buildFilter(filter, ["kind IN ('START', 'FAIL')"]);
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE report_top AS
+     SELECT source_ip AS source, count(*) AS fails FROM report_fails WHERE source_ip IS NOT NULL
+     GROUP BY source_ip ORDER BY fails DESC, source LIMIT ${TOP_SOURCES}`,
+  );
+  const [refused] = await selectRows(connection, 'SELECT count(*) AS count FROM report_top');
+  if (toNumber(refused?.count) < TOP_SOURCES) {
+    // Scanning every START is costly, so it happens only when the refused sources leave room.
+    await connection.run(
+      `INSERT INTO report_top
+       SELECT source_ip, 0 FROM events WHERE ${where} AND kind = 'START' AND source_ip IS NOT NULL
+         AND source_ip NOT IN (SELECT source FROM report_top)
+       GROUP BY source_ip ORDER BY count(*) DESC, source_ip LIMIT ${TOP_SOURCES}`,
+      params,
+    );
+  }
   const rows = await selectRows(
     connection,
-    `WITH refused AS (
-       SELECT source_ip AS source, count(*) AS fails FROM report_fails WHERE source_ip IS NOT NULL
-       GROUP BY source_ip ORDER BY fails DESC, source LIMIT ${TOP_SOURCES}),
-     accepted AS (
-       SELECT source_ip AS source, 0 AS fails FROM events
-       WHERE ${where} AND kind = 'START' AND source_ip IS NOT NULL AND (SELECT count(*) FROM refused) < ${TOP_SOURCES}
-       GROUP BY source_ip ORDER BY count(*) DESC, source LIMIT ${TOP_SOURCES}),
-     top AS (SELECT * FROM refused UNION ALL SELECT * FROM accepted WHERE source NOT IN (SELECT source FROM refused)),
-     details AS (
+    `WITH details AS (
        SELECT source_ip AS source, count(*) FILTER (kind = 'START') AS starts,
          list_sort(list_distinct(list(service))) AS services,
          list_sort(list_distinct(list(reason) FILTER (kind = 'FAIL'))) AS reasons,
          min(time) AS first_seen, max(time) AS last_seen
-       FROM events WHERE ${where} AND source_ip IN (SELECT source FROM top) GROUP BY source_ip)
-     SELECT * FROM top JOIN details USING (source) ORDER BY fails DESC, starts DESC, source LIMIT ${TOP_SOURCES}`,
+       FROM events WHERE ${where} AND source_ip IN (SELECT source FROM report_top) GROUP BY source_ip)
+     SELECT * FROM report_top JOIN details USING (source) ORDER BY fails DESC, starts DESC, source LIMIT ${TOP_SOURCES}`,
     params,
   );
   return rows.map((row) => ({

@@ -45,6 +45,8 @@ describe('logq report', () => {
     const markup = html.replace(/<script>[\s\S]*?<\/script>/g, '<script></script>');
     for (const id of ['chart-fails-time', 'chart-reasons', 'chart-services', 'chart-durations', 'chart-timeline']) expect(markup).toContain(`id="${id}"`);
     expect(markup).toContain('<td class="addr">198.51.100.9</td><td class="num">40</td>');
+    // ftp: 40 sessions of 5 s, 4 of them with status 1.
+    expect(markup).toContain('<td>ftp</td><td class="num">40</td><td class="num">5 s</td><td class="num">5 s</td><td class="num">5 s</td><td class="num">4</td>');
     expect(markup.match(/<p class="empty">[^<]*/g) ?? []).toEqual([]);
     expect(markup).not.toMatch(/<(link|img|iframe)\b|\b(src|href)=/i);
   });
