@@ -7,6 +7,16 @@ import { selectRows, toNumber } from './sql.js';
 const TIMELINE_LIMIT = 400;
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
 
+/** duration_ms cut to three significant digits with integer steps, which cost less than log10 per row. */
+const CUT_TO_THREE_DIGITS = (() => {
+  const steps = [];
+  for (let digits = 3; digits <= 12; digits++) {
+    const unit = 10 ** (digits - 3);
+    steps.push(`WHEN duration_ms < ${10 ** digits} THEN CAST(duration_ms AS BIGINT) // ${unit} * ${unit}`);
+  }
+  return `CASE ${steps.join(' ')} ELSE CAST(duration_ms AS BIGINT) END`;
+})();
+
 
 /**
  * Returns the sessions of the 15 busiest services, and the duration ranges over all of
@@ -20,8 +30,7 @@ export async function querySessions(connection: DuckDBConnection, filter: EventF
   const rows = await selectRows(
     connection,
     `SELECT coalesce(service, '(none)') AS service,
-       CASE WHEN duration_ms < 1000 THEN floor(duration_ms)
-            ELSE floor(duration_ms / pow(10, floor(log10(duration_ms)) - 2)) * pow(10, floor(log10(duration_ms)) - 2) END AS duration,
+       ${CUT_TO_THREE_DIGITS} AS duration,
        count(*) AS count, max(duration_ms) AS max,
        count(*) FILTER (coalesce(status, 0) <> 0 OR signal IS NOT NULL) AS failed
      FROM events WHERE ${where} GROUP BY ALL`,
