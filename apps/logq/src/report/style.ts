@@ -46,6 +46,10 @@ footer { color: var(--muted); font-size: 0.78rem; text-align: center; padding: 0
   section.panel { padding: 10px; }
   .chart { height: 240px; }
   .chart.tall { height: 300px; }
+  table { font-size: 0.8rem; }
+  th, td { padding: 4px 5px; }
+  td.time { white-space: normal; min-width: 5.6em; }
+  pre.apply { white-space: pre-wrap; overflow-wrap: anywhere; }
 }
 @media print {
   @page { margin: 12mm; }
