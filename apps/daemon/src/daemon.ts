@@ -21,6 +21,8 @@ export interface DaemonSettings {
   baseDir: string;
   processLimit: number | null;
   environment: NodeJS.ProcessEnv;
+  /** The inetd.conf that `-inetd_compat` reads after the xinetd files, or null. */
+  inetdConf?: string | null;
 }
 
 function logDiagnostic(log: EventLog, diagnostic: Diagnostic): void {
@@ -32,7 +34,7 @@ function logDiagnostic(log: EventLog, diagnostic: Diagnostic): void {
 }
 
 /** Returns why the daemon cannot run this service yet, or null when it can. */
-function unsupportedReason(config: ServiceConfig): string | null {
+export function unsupportedReason(config: ServiceConfig): string | null {
   if (config.socketType !== 'stream' && config.socketType !== 'dgram') return `socket_type ${config.socketType} is not supported yet`;
   if (config.types.has('RPC') || config.types.has('TCPMUX') || config.types.has('TCPMUXPLUS')) {
     return 'RPC and TCPMUX services are not supported yet';
@@ -118,6 +120,8 @@ export class Daemon {
         `reconfiguration failed: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${this.settings.configFile}${which}; ` +
           'keeping the running configuration until every error is fixed',
       );
+      // A SIGHUP from logrotate still has to move the logs to new files.
+      this.log.reopen(this.configs());
       return;
     }
     const wanted = new Map(this.usable(loaded).map((config) => [listenerKey(config), config]));
@@ -158,7 +162,8 @@ export class Daemon {
   }
 
   private load(): LoadedConfig {
-    const loaded = loadConfig(this.settings.configFile, { baseDir: this.settings.baseDir });
+    const { baseDir, inetdConf } = this.settings;
+    const loaded = loadConfig(this.settings.configFile, { baseDir, ...(inetdConf ? { inetdConf } : {}) });
     for (const diagnostic of loaded.diagnostics) logDiagnostic(this.log, diagnostic);
     return loaded;
   }

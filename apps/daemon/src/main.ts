@@ -5,6 +5,8 @@
 import { fork } from 'node:child_process';
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { runConvertInetd } from './check/convert-inetd.js';
+import { runCheck } from './check/run-check.js';
 import { Daemon, VERSION } from './daemon.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { EventLog } from './log/event-log.js';
@@ -16,6 +18,8 @@ const BACKGROUND_MARK = 'XINETD_TS_BACKGROUND';
 export interface Io {
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
+  /** Output stream of `--check` and `convert-inetd`; default process.stdout. */
+  stdout?: NodeJS.WritableStream;
 }
 
 function writePidFile(path: string): void {
@@ -33,6 +37,7 @@ function resolvePaths(options: Options): void {
   if (options.fileLog !== null) options.fileLog = resolvePath(options.fileLog);
   if (options.jsonLog !== null) options.jsonLog = resolvePath(options.jsonLog);
   if (options.pidFile !== null) options.pidFile = resolvePath(options.pidFile);
+  if (options.inetdConf !== null) options.inetdConf = resolvePath(options.inetdConf);
 }
 
 function removePidFile(path: string | null): void {
@@ -142,6 +147,10 @@ function installSignals(daemon: Daemon, options: Options, log: EventLog): void {
 
 /** Runs the daemon; resolves only when start-up fails, since a running daemon exits from its signal handlers. */
 export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const stdout = io.stdout ?? process.stdout;
+  if (argv[0] === 'convert-inetd') {
+    return runConvertInetd(argv.slice(1), { stdin: () => readFileSync(0, 'utf8'), stdout, stderr: io.stderr });
+  }
   let options: Options;
   try {
     options = parseOptions(argv);
@@ -156,6 +165,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   }
   for (const warning of options.warnings) io.stderr.write(`xinetd-ts: ${warning}\n`);
   resolvePaths(options);
+  if (options.check) return runCheck({ configFile: options.configFile, baseDir: process.cwd(), inetdConf: options.inetdConf }, stdout);
   if (!options.foreground && io.env[BACKGROUND_MARK] !== '1') return daemonize(argv, io);
 
   process.umask(process.umask() | 0o022);
@@ -168,7 +178,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   });
   const environment = { ...io.env };
   delete environment[BACKGROUND_MARK];
-  const daemon = new Daemon({ configFile: options.configFile, baseDir: process.cwd(), processLimit: options.processLimit, environment }, log);
+  const daemon = new Daemon({ configFile: options.configFile, baseDir: process.cwd(), processLimit: options.processLimit, environment, inetdConf: options.inetdConf }, log);
   installSignals(daemon, options, log);
 
   if (options.pidFile !== null) {

@@ -244,3 +244,25 @@ export function attributeNames(entry: 'service' | 'defaults'): string[] {
   const specs = ATTRIBUTES.filter((spec) => (entry === 'service' ? spec.inService : spec.inDefaults));
   return specs.flatMap((spec) => [spec.name, ...spec.aliases]);
 }
+
+/** One attribute as documentation and `--check` describe it. */
+export interface AttributeInfo {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly inService: boolean;
+  readonly inDefaults: boolean;
+  readonly operators: readonly Operator[];
+  readonly support: Support;
+}
+
+/** Returns the registry as plain data, in registry order. */
+export function describeAttributes(): AttributeInfo[] {
+  return ATTRIBUTES.map((spec) => ({
+    name: spec.name,
+    aliases: spec.aliases,
+    inService: spec.inService,
+    inDefaults: spec.inDefaults,
+    operators: spec.kind === 'list' ? spec.operators : ['='],
+    support: spec.support,
+  }));
+}

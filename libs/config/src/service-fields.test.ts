@@ -142,7 +142,7 @@ describe('redirect and RPC fields', () => {
   });
 
   it('parses rpc_version and rpc_number, though RPC services do not load yet', () => {
-    const config = sandbox.load(externalService('ftp', ['type = RPC UNLISTED', 'rpc_version = 2-4', 'rpc_number = 100099', 'port = 0']));
+    const config = sandbox.load(externalService('ftp', ['type = RPC UNLISTED', 'protocol = tcp', 'rpc_version = 2-4', 'rpc_number = 100099']));
     expect(problemCodes(config)).toEqual(['CONFIG_UNSUPPORTED']);
   });
 });
