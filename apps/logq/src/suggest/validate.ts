@@ -13,7 +13,6 @@ const CHECK_SERVICE = `service echo
 	id = logq-check
 	type = INTERNAL UNLISTED
 	socket_type = stream
-	protocol = tcp
 	port = 7
 	wait = no
 }
@@ -30,7 +29,10 @@ export function validateFragment(text: string, fileName: string, entryCount: num
     writeFileSync(join(dir, 'include', fileName), text);
     const main = join(dir, 'xinetd.conf');
     writeFileSync(main, `includedir ${join(dir, 'include')}\n\n${CHECK_SERVICE}`);
-    const loaded = loadConfig(main, { baseDir: dir });
+    // The check service needs no system database, so missing ones in the scratch
+    // directory keep the check independent of this host's /etc files.
+    const missing = join(dir, 'none');
+    const loaded = loadConfig(main, { baseDir: dir, servicesFile: missing, protocolsFile: missing, passwdFile: missing, groupFile: missing });
     const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
     if (errors.length > 0) {
       throw new Error(`the generated fragment does not load:\n${errors.map((error) => formatDiagnostic(error)).join('\n')}\n${text}`);
