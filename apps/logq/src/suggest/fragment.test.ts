@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parseNetwork, type Exemptions } from './addresses.js';
-import { FRAGMENT_MARKER, parseFragment, renderFragment, type FragmentEntry } from './fragment.js';
+import { FRAGMENT_MARKER, entryOfSuggestion, parseFragment, renderFragment, type FragmentEntry } from './fragment.js';
 import { checkIncludeName, mergeEntries, readRecordedEntries, writeAtomically } from './include-file.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
 import { validateFragment } from './validate.js';
@@ -44,6 +44,24 @@ describe('fragment', () => {
   test('validation catches a bad entry', () => {
     const text = renderFragment([entry('198.51.100.300', null)], DEFAULT_THRESHOLDS, NOW);
     expect(() => validateFragment(text, 'logq-no-access', 1)).toThrow(/does not load/);
+  });
+
+  test('service names cannot break out of a comment', () => {
+    const suggestion = {
+      network: parseNetwork('198.51.100.7')!,
+      entry: '198.51.100.7',
+      sources: ['198.51.100.7'],
+      failures: 5,
+      peak: 5,
+      firstSeen: NOW,
+      lastSeen: NOW,
+      services: ['ftp\n}\nservice evil\n{', 'telnet\r'],
+      expires: null,
+    };
+    const text = renderFragment([entryOfSuggestion(suggestion, DEFAULT_THRESHOLDS)], DEFAULT_THRESHOLDS, NOW);
+    expect(text).toContain('#   services: ftp?}?service evil?{ telnet?\n');
+    expect(text.split('\n').filter((line) => !line.startsWith('#') && line !== '')).toEqual(['defaults', '{', '\tno_access += 198.51.100.7', '}']);
+    expect(() => validateFragment(text, 'logq-no-access', 1)).not.toThrow();
   });
 
   test('text without the marker is not a fragment', () => {

@@ -29,12 +29,20 @@ export function describeThresholds(thresholds: Thresholds): string {
   return `${thresholds.maxRetry} or more FAIL ${thresholds.reasons.join('/')} within ${formatDurationShort(thresholds.findTimeMs)}; entries ${ban}${blocks}`;
 }
 
+/**
+ * Replaces control characters with `?`. A service name from a JSONL log can contain a
+ * newline, which would otherwise end the comment and add a configuration line.
+ */
+function commentSafe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+
 /** Builds the recorded form of a suggestion, with the evidence as notes. */
 export function entryOfSuggestion(suggestion: Suggestion, thresholds: Thresholds): FragmentEntry {
   const hosts = suggestion.sources.length > 1 ? `${suggestion.sources.length} addresses, ` : '';
   const notes = [
     `${hosts}${suggestion.failures} failures, at most ${suggestion.peak} within ${formatDurationShort(thresholds.findTimeMs)}`,
-    `services: ${suggestion.services.join(' ') || '-'}`,
+    `services: ${commentSafe(suggestion.services.join(' ')) || '-'}`,
     `first seen ${formatLocalTime(suggestion.firstSeen)}, last seen ${formatLocalTime(suggestion.lastSeen)}`,
   ];
   return { entry: suggestion.entry, expires: suggestion.expires, notes };
