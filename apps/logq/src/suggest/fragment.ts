@@ -53,7 +53,7 @@ function renderEntry(entry: FragmentEntry): string[] {
   return [`# entry ${entry.entry} expires ${expires}`, ...entry.notes.map((note) => NOTE_PREFIX + note)];
 }
 
-/** Renders a whole fragment. With no entries it holds only comments, which xinetd accepts. */
+/** Renders a whole fragment. With no entries it contains only comments, which the configuration loader accepts. */
 export function renderFragment(entries: readonly FragmentEntry[], thresholds: Thresholds, generatedAt: Date): string {
   const lines = [
     FRAGMENT_MARKER,

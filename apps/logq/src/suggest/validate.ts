@@ -1,5 +1,5 @@
 /**
- * Checks a fragment with the daemon's own configuration loader before anyone sees it:
+ * Checks a fragment with the daemon's own configuration loader before it is printed or written:
  * it is included through `includedir` from a scratch configuration with one service, and
  * that service must load with one `no_access` entry per fragment entry.
  */
@@ -38,8 +38,9 @@ export function validateFragment(text: string, fileName: string, entryCount: num
       throw new Error(`the generated fragment does not load:\n${errors.map((error) => formatDiagnostic(error)).join('\n')}\n${text}`);
     }
     const service = loaded.services.find((candidate) => candidate.id === 'logq-check');
-    if (service?.noAccess.length !== entryCount) {
-      throw new Error(`the generated fragment loads with ${service?.noAccess.length ?? 'no service and'} no_access entries, expected ${entryCount}:\n${text}`);
+    if (!service) throw new Error(`the check service did not load next to the generated fragment:\n${text}`);
+    if (service.noAccess.length !== entryCount) {
+      throw new Error(`the generated fragment loads with ${service.noAccess.length} no_access entries, expected ${entryCount}:\n${text}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
