@@ -6,7 +6,7 @@ import type { CliIo } from '../io.js';
 import { DB_HELP, SINCE_HELP, UNTIL_HELP, checkRange, collectNetwork, countOption, durationOption, timeOption } from '../report/cli-options.js';
 import type { Network } from './addresses.js';
 import { runSuggest, type SuggestOptions } from './run.js';
-import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
+import { DEFAULT_THRESHOLDS, SENSOR_REASON, type Thresholds } from './thresholds.js';
 
 interface SuggestFlags {
   db?: string;
@@ -31,8 +31,9 @@ function banTimeOption(value: string): number {
 
 function reasonsOption(value: string): string[] {
   const reasons = value.split(',').map((reason) => reason.trim());
-  const unknown = reasons.filter((reason) => !(FAIL_REASONS as readonly string[]).includes(reason));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown FAIL reason ${unknown.join(', ')}; the reasons are: ${FAIL_REASONS.join(', ')}.`);
+  const known: readonly string[] = [...FAIL_REASONS, SENSOR_REASON];
+  const unknown = reasons.filter((reason) => !known.includes(reason));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown FAIL reason ${unknown.join(', ')}; the reasons are: ${known.join(', ')}.`);
   return reasons;
 }
 
@@ -59,7 +60,7 @@ export function addSuggestCommand(program: Command, io: CliIo, setStatus: (statu
     .option('--max-retry <count>', 'failures within --find-time that earn an entry', countOption(1), DEFAULT_THRESHOLDS.maxRetry)
     .addOption(new Option('--find-time <duration>', 'length of the sliding window (10m, 1h, 1d)').argParser(durationOption).default(DEFAULT_THRESHOLDS.findTimeMs, '10m'))
     .addOption(new Option('--ban-time <duration>', 'how long after its last failure an entry stays, or "never" (default: 1d)').argParser(banTimeOption).default(DEFAULT_THRESHOLDS.banTimeMs ?? Number.POSITIVE_INFINITY, '1d'))
-    .addOption(new Option('--reasons <list>', 'comma-separated FAIL reasons that count').argParser(reasonsOption).default([...DEFAULT_THRESHOLDS.reasons], DEFAULT_THRESHOLDS.reasons.join(',')))
+    .addOption(new Option('--reasons <list>', 'comma-separated FAIL reasons that count; "sensor" counts xinetd\'s SENSOR hits').argParser(reasonsOption).default([...DEFAULT_THRESHOLDS.reasons], DEFAULT_THRESHOLDS.reasons.join(',')))
     .option('--block-hosts <count>', 'failing addresses in one /24 or /64 that make the whole block one entry; 0 turns blocks off', countOption(0), DEFAULT_THRESHOLDS.blockHosts)
     .option('--allow <address>', 'never suggest this address or CIDR block (repeatable)', collectNetwork, [])
     .option('--include-loopback', "allow loopback addresses other than this host's own to be suggested")

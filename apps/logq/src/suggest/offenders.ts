@@ -5,7 +5,7 @@
  */
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { buildFilter, type EventFilter } from '../report/filter.js';
-import type { Thresholds } from './thresholds.js';
+import { SENSOR_REASON, type Thresholds } from './thresholds.js';
 
 export interface SourceStats {
   /** The logged address with any `::ffff:` prefix removed. */
@@ -33,17 +33,32 @@ export async function allowAnyRowOrder(connection: DuckDBConnection): Promise<vo
 /**
  * Fills the temporary table `counted_failures` (source, time, service) with the FAIL
  * events that count. `relation` is `events`, or a table of FAIL events with the same
- * columns that the report has already filtered by time and service.
+ * columns that the report has already filtered by time and service. With the reason
+ * `sensor`, xinetd's SENSOR messages count too: "Adding ADDR to the global_no_access list".
  */
 export async function prepareFailures(connection: DuckDBConnection, filter: EventFilter, thresholds: Thresholds, relation = 'events'): Promise<void> {
   await allowAnyRowOrder(connection);
   const conditions = ['source_ip IS NOT NULL', 'time IS NOT NULL', 'list_contains($reasons, reason)'];
   const { where, params } = relation === 'events' ? buildFilter(filter, ["kind = 'FAIL'", ...conditions]) : buildFilter({}, conditions);
   params.reasons = listValue([...thresholds.reasons]);
+  let sql = `SELECT source_ip, time, service FROM ${relation} WHERE ${where}`;
+  if (thresholds.reasons.includes(SENSOR_REASON)) {
+    // A sensor message names no service, so --service leaves sensor hits out.
+    const sensor = buildFilter({ since: filter.since, until: filter.until }, [
+      "kind = 'MESSAGE'",
+      'time IS NOT NULL',
+      "contains(text, ' to the global_no_access list')",
+      ...(filter.service !== undefined ? ['false'] : []),
+    ]);
+    sql += ` UNION ALL SELECT regexp_extract(text, 'Adding (\\S+) to the global_no_access list', 1), time, '${SENSOR_REASON}'
+      FROM events WHERE ${sensor.where}`;
+    // Both parts take since and until from the same filter, so the values agree.
+    Object.assign(params, sensor.params);
+  }
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE counted_failures AS
      SELECT CASE WHEN starts_with(source_ip, '::ffff:') THEN source_ip[8:] ELSE source_ip END AS source, time, service
-     FROM ${relation} WHERE ${where}`,
+     FROM (${sql}) WHERE source_ip IS NOT NULL AND source_ip <> ''`,
     params,
   );
 }

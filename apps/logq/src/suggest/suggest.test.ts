@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { formatServiceLine } from '#logformat';
+import { formatProgramLine, formatServiceLine } from '#logformat';
 import { makeTempDir, removeTempDirs, runLogq } from '../../test-support/run.js';
 
 afterEach(removeTempDirs);
@@ -50,6 +50,18 @@ describe('logq suggest', () => {
     const limits = await runLogq(['suggest', '--db', db, '--reasons', 'per_source_limit'], { now: NOW });
     expect(entries(limits.stdout)).toEqual(['198.51.100.2']);
     expect(entries((await runLogq(['suggest', '--db', db, '--max-retry', '3', '--find-time', '15s'], { now: NOW })).stdout)).toEqual([]);
+  });
+
+  test('counts SENSOR hits as failures', async () => {
+    const lines = [0, 20, 40, 60, 80].map((second) =>
+      formatProgramLine(new Date(BASE + second * 1000), 'xinetd', 9724, { severity: 'CRITICAL', text: '9724 {process_sensor} Adding 192.0.2.50 to the global_no_access list for 10 minutes' }),
+    );
+    const db = await database(lines);
+    const result = await runLogq(['suggest', '--db', db], { now: NOW });
+    expect(entries(result.stdout)).toEqual(['192.0.2.50']);
+    expect(result.stdout).toContain('#   services: sensor');
+    expect(entries((await runLogq(['suggest', '--db', db, '--reasons', 'address,libwrap'], { now: NOW })).stdout)).toEqual([]);
+    expect(entries((await runLogq(['suggest', '--db', db, '--service', 'telnet'], { now: NOW })).stdout)).toEqual([]);
   });
 
   test('aggregates a hostile block', async () => {
