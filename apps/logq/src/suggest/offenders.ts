@@ -22,6 +22,9 @@ export interface WindowStats {
   services: string[];
 }
 
+/** The source address with an IPv4-mapped `::ffff:` prefix removed, as xinetd matches it. */
+const WITHOUT_MAPPED_PREFIX = "CASE WHEN starts_with(source_ip, '::ffff:') THEN source_ip[8:] ELSE source_ip END";
+
 /**
  * Lets DuckDB fill temporary tables in any row order, which costs about a third less. No
  * query here depends on insertion order: every result that is shown is sorted.
@@ -41,25 +44,24 @@ export async function prepareFailures(connection: DuckDBConnection, filter: Even
   const conditions = ['source_ip IS NOT NULL', 'time IS NOT NULL', 'list_contains($reasons, reason)'];
   const { where, params } = relation === 'events' ? buildFilter(filter, ["kind = 'FAIL'", ...conditions]) : buildFilter({}, conditions);
   params.reasons = listValue([...thresholds.reasons]);
-  let sql = `SELECT source_ip, time, service FROM ${relation} WHERE ${where}`;
-  if (thresholds.reasons.includes(SENSOR_REASON)) {
-    // A sensor message names no service, so --service leaves sensor hits out.
-    const sensor = buildFilter({ since: filter.since, until: filter.until }, [
-      "kind = 'MESSAGE'",
-      'time IS NOT NULL',
-      "contains(text, ' to the global_no_access list')",
-      ...(filter.service !== undefined ? ['false'] : []),
-    ]);
-    sql += ` UNION ALL SELECT regexp_extract(text, 'Adding (\\S+) to the global_no_access list', 1), time, '${SENSOR_REASON}'
-      FROM events WHERE ${sensor.where}`;
-    // Both parts take since and until from the same filter, so the values agree.
-    Object.assign(params, sensor.params);
-  }
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE counted_failures AS
-     SELECT CASE WHEN starts_with(source_ip, '::ffff:') THEN source_ip[8:] ELSE source_ip END AS source, time, service
-     FROM (${sql}) WHERE source_ip IS NOT NULL AND source_ip <> ''`,
+     SELECT ${WITHOUT_MAPPED_PREFIX} AS source, time, service FROM ${relation} WHERE ${where}`,
     params,
+  );
+  // A sensor message names no service, so --service leaves sensor hits out.
+  if (!thresholds.reasons.includes(SENSOR_REASON) || filter.service !== undefined) return;
+  const sensor = buildFilter({ since: filter.since, until: filter.until }, [
+    "kind = 'MESSAGE'",
+    'time IS NOT NULL',
+    "contains(text, ' to the global_no_access list')",
+  ]);
+  await connection.run(
+    `INSERT INTO counted_failures
+     SELECT ${WITHOUT_MAPPED_PREFIX} AS source, time, '${SENSOR_REASON}' FROM (
+       SELECT regexp_extract(text, 'Adding (\\S+) to the global_no_access list', 1) AS source_ip, time FROM events WHERE ${sensor.where})
+     WHERE source_ip <> ''`,
+    sensor.params,
   );
 }
 
