@@ -1,8 +1,8 @@
 /**
  * When a source earns a `no_access` entry. The model is fail2ban's jail: at least
- * `maxRetry` failures within `findTimeMs`, banned for `banTimeMs`. The defaults are
- * fail2ban's global maxretry and findtime (5 in 10 minutes); its default bantime of
- * 10 minutes is too short for a rule that an administrator applies by hand, so a day.
+ * `maxRetry` failures within `findTimeMs`, banned for `banTimeMs`. The defaults for the
+ * first two are fail2ban's global maxretry and findtime (5 in 10 minutes). Its default
+ * bantime of 10 minutes is too short for a rule applied by hand, so the ban lasts a day.
  */
 export interface Thresholds {
   maxRetry: number;
