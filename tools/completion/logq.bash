@@ -4,13 +4,13 @@ _logq() {
   local command= i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      --db|--since|--until|--source|--service) ((i++)) ;;
+      --db|--since|--until|--source|--service|-o|--output|--allow|--max-retry|--find-time|--ban-time|--reasons|--block-hosts|--write|--reload) ((i++)) ;;
       -*) ;;
       *) command=${COMP_WORDS[i]}; break ;;
     esac
   done
   case $command in
-    '') COMPREPLY=($(compgen -W "ingest fails help -V --version -h --help" -- "$cur")) ;;
+    '') COMPREPLY=($(compgen -W "ingest fails report suggest help -V --version -h --help" -- "$cur")) ;;
     ingest)
       case $prev in
         --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -22,8 +22,20 @@ _logq() {
         --since|--until|--source|--service) COMPREPLY=(); return ;;
       esac
       COMPREPLY=($(compgen -W "--db --since --until --source --service --json -h --help" -- "$cur")) ;;
+    report)
+      case $prev in
+        --db|-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --since|--until|--service|--allow) COMPREPLY=(); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--db -o --output --since --until --service --allow --include-loopback -h --help" -- "$cur")) ;;
+    suggest)
+      case $prev in
+        --db|--write) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --since|--until|--service|--max-retry|--find-time|--ban-time|--reasons|--block-hosts|--allow|--reload) COMPREPLY=(); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--db --since --until --service --max-retry --find-time --ban-time --reasons --block-hosts --allow --include-loopback --write --reload -h --help" -- "$cur")) ;;
     help)
-      COMPREPLY=($(compgen -W "ingest fails help" -- "$cur")) ;;
+      COMPREPLY=($(compgen -W "ingest fails report suggest help" -- "$cur")) ;;
   esac
 }
 complete -o filenames -F _logq logq

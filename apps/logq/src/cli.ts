@@ -8,6 +8,8 @@ import { runFails, type FailsOptions } from './fails.js';
 import { runIngest, type IngestOptions } from './ingest.js';
 import { currentTime, type CliIo } from './io.js';
 import { formatLocalTime } from './local-time.js';
+import { addReportCommand } from './report/command.js';
+import { addSuggestCommand } from './suggest/command.js';
 
 // The same relative path from src/ (tests) and dist/ (the built CLI).
 const packageJson = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -81,5 +83,7 @@ export function buildProgram(io: CliIo, setStatus: (status: ExitStatus) => void)
     .addHelpText('after', EXIT_STATUS_HELP);
   addIngestCommand(program, io, setStatus);
   addFailsCommand(program, io, setStatus);
+  addReportCommand(program, io, setStatus);
+  addSuggestCommand(program, io, setStatus);
   return program;
 }
