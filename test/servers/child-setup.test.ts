@@ -197,3 +197,42 @@ describe('servers that fail to start', () => {
     expect(serversOf(pid)).toEqual([]);
   });
 });
+
+describe('without the compiled helper', () => {
+  let dir: string;
+  let daemon: RunningDaemon | undefined;
+
+  beforeEach(() => {
+    dir = makeTempDir('xinetd-ts-nohelper');
+  });
+
+  afterEach(async () => {
+    await daemon?.stop('SIGKILL');
+    daemon = undefined;
+    removeDir(dir);
+  });
+
+  it('spawns plain servers itself and refuses set-up attributes', async () => {
+    const plain = block('plain', [...TCP, 'wait = no', 'user = root', `server = ${NODE}`, `server_args = ${REPORT_SERVER} one`, 'env = FOO=bar']);
+    const tuned = block('tuned', [...TCP, 'wait = no', 'user = root', 'server = /bin/true', 'umask = 077']);
+    process.env.XINETD_TS_HELPER = join(dir, 'no-such-helper');
+    try {
+      daemon = await startDaemon(['-f', writeConfig(dir, plain + tuned)]);
+    } finally {
+      delete process.env.XINETD_TS_HELPER;
+    }
+    expect([...daemon.ports.keys()]).toEqual(['plain']);
+    expect(daemon.stderr()).toMatch(/service tuned .*: the child helper .*no-such-helper is missing: install a C compiler/);
+    const got = JSON.parse((await exchange(daemon.ports.get('plain')!, '')).data) as Report;
+    expect([got.argv0, got.args, got.env.FOO, got.env.REMOTE_HOST, got.stdinNonBlocking]).toEqual(['node', ['one'], 'bar', '127.0.0.1', false]);
+    const fds = block('fds', [...TCP, 'wait = no', 'user = root', 'server = /bin/ls', 'server_args = /proc/self/fd']);
+    await daemon.stop('SIGTERM');
+    process.env.XINETD_TS_HELPER = join(dir, 'no-such-helper');
+    try {
+      daemon = await startDaemon(['-f', writeConfig(dir, fds)]);
+    } finally {
+      delete process.env.XINETD_TS_HELPER;
+    }
+    expect((await exchange(daemon.ports.get('fds')!, '')).data.trim().split('\n')).toEqual(['0', '1', '2', '3']);
+  });
+});

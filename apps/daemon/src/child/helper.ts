@@ -7,7 +7,8 @@ import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimit, ServiceConfig } from '#config';
 
-export const HELPER_PATH = fileURLToPath(new URL('./xinetd-ts-child', new URL('..', import.meta.url)));
+/** The compiled helper; XINETD_TS_HELPER names another copy, for packages that install it elsewhere. */
+export const HELPER_PATH = process.env.XINETD_TS_HELPER || fileURLToPath(new URL('./xinetd-ts-child', new URL('..', import.meta.url)));
 
 let available: boolean | undefined;
 
