@@ -117,7 +117,13 @@ function serveThroughSpawner(context: DispatchContext, spawner: Spawner, service
   const done = new Promise<void>((resolve) => {
     settle = resolve;
   });
-  const server: RunningServer = { pid: 0, child: null, source, startedAt: Date.now(), stop: (signal) => killQuietly(server.pid, signal), done };
+  // A stop that comes before the spawner has reported the pid is applied once it has.
+  let pendingSignal: NodeJS.Signals | null = null;
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (server.pid === 0) pendingSignal = signal;
+    else killQuietly(server.pid, signal);
+  };
+  const server: RunningServer = { pid: 0, child: null, source, startedAt: Date.now(), stop, done };
   // Counted from now, so that instances and -limit hold while the spawner forks.
   track(service, server);
   const env = serverEnvironment(config, context.environment, source.ip);
@@ -134,6 +140,7 @@ function serveThroughSpawner(context: DispatchContext, spawner: Spawner, service
     }
     server.pid = reply.pid;
     context.log.started(config, reply.pid, source);
+    if (pendingSignal !== null) killQuietly(reply.pid, pendingSignal);
   });
 }
 

@@ -50,6 +50,8 @@ export class Spawner {
 
   /** Hands `socket` to a new server; `onExit` runs once the spawner has reaped it. */
   launch(config: ServiceConfig, socket: net.Socket, env: NodeJS.ProcessEnv, onExit: (report: ExitReport) => void): Promise<LaunchReply> {
+    // A socket closed during the access checks has no descriptor left to pass.
+    if (socket.destroyed) return Promise.resolve({ error: 'the client closed the connection before the server started' });
     const child = this.running();
     const id = String(this.nextId++);
     return new Promise((resolve) => {
