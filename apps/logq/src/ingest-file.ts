@@ -1,11 +1,12 @@
 /** Loads the new lines of one log file into the events and rejects tables. */
 import type { BigIntStats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { fileSource, gunzipSource, isGzipHeader, type ByteSource } from './byte-source.js';
 import { parseLine } from '#logformat';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChunkAppender } from './chunk-appender.js';
 import { LogqError } from './errors.js';
-import { insertFile, mtimeOf, planRead, updateFile } from './file-state.js';
+import { insertFile, mtimeOf, pathOfFile, planRead, updateFile } from './file-state.js';
 import { readCompleteLines, type ReadResult } from './reader.js';
 import { eventRow, findInvalidField, rejectRow } from './records.js';
 
@@ -14,6 +15,19 @@ export interface IngestTarget {
   events: ChunkAppender;
   rejects: ChunkAppender;
   ingestedAt: Date;
+  /** Host stored for lines that name none (the classic file log and -filelog lines). */
+  host: string | null;
+  /** Called with the bytes of each batch read, for the progress bar. */
+  onBytes?: (bytes: number) => void;
+}
+
+/** How far after the ingest a time stamp may lie before it is reported, for clock skew. */
+const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+
+/** A kind of suspicious line that still loads: how many there were, and the first one. */
+export interface LineNote {
+  count: number;
+  firstLine: number;
 }
 
 export interface FileSummary {
@@ -27,6 +41,12 @@ export interface FileSummary {
   heldBackBytes: number;
   /** Set when a known file changed, so it was read again from byte 0. */
   restartReason?: string;
+  /** Lines with bytes that are not UTF-8, stored with U+FFFD in their place. */
+  invalidUtf8?: LineNote;
+  /** Events dated more than a day after the ingest. */
+  future?: LineNote;
+  /** Path of an already-loaded file that this one repeats, so its loaded lines were skipped. */
+  sameContentAs?: string;
 }
 
 export type FileOutcome = { summary: FileSummary; error?: LogqError };
@@ -57,7 +77,7 @@ function describeOpenError(path: string, error: unknown): LogqError {
 }
 
 /** Opens a regular file, or returns why it cannot be ingested. Non-files are checked before open, which blocks on a FIFO. */
-async function openLogFile(path: string): Promise<{ handle: FileHandle; stats: BigIntStats } | LogqError> {
+async function openLogFile(path: string): Promise<{ handle: FileHandle; source: ByteSource; stats: BigIntStats } | LogqError> {
   let stats: BigIntStats;
   try {
     stats = await stat(path, { bigint: true });
@@ -65,7 +85,7 @@ async function openLogFile(path: string): Promise<{ handle: FileHandle; stats: B
     return describeOpenError(path, error);
   }
   if (stats.isDirectory()) {
-    return new LogqError('LOGQ_FILE_IS_DIRECTORY', `${path}: is a directory. Pass the log files in it instead, for example ${path}/*.log`);
+    return new LogqError('LOGQ_FILE_IS_DIRECTORY', `${path}: is a directory with no files in it, so nothing was loaded from it. Pass the directory that holds the logs`);
   }
   if (!stats.isFile()) {
     return new LogqError(
@@ -75,7 +95,11 @@ async function openLogFile(path: string): Promise<{ handle: FileHandle; stats: B
   }
   try {
     const handle = await open(path, 'r');
-    return { handle, stats: await handle.stat({ bigint: true }) };
+    const openedStats = await handle.stat({ bigint: true });
+    const head = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    const source = isGzipHeader(head) ? await gunzipSource(path) : fileSource(handle, Number(openedStats.size));
+    return { handle, source, stats: openedStats };
   } catch (error) {
     return describeOpenError(path, error);
   }
@@ -83,14 +107,18 @@ async function openLogFile(path: string): Promise<{ handle: FileHandle; stats: B
 
 function binaryError(path: string, binary: NonNullable<ReadResult['binary']>): LogqError {
   if (binary.kind === 'gzip') {
-    return new LogqError(
-      'LOGQ_FILE_BINARY',
-      `${path}: gzip-compressed, so nothing was loaded from it. Decompress it first (zcat ${path} > FILE) and ingest the result`,
-    );
+    return new LogqError('LOGQ_FILE_BINARY', `${path}: gzip data inside gzip data, so nothing was loaded from it. Decompress it once (zcat ${path} > FILE) and ingest the result`);
   }
   return new LogqError(
     'LOGQ_FILE_BINARY',
     `${path}: binary file (NUL byte at offset ${binary.offset}), so nothing was loaded from it. Pass an xinetd log or the daemon's JSONL`,
+  );
+}
+
+function gzipDamageError(state: ReadState, damage: string): LogqError {
+  return new LogqError(
+    'LOGQ_FILE_READ_FAILED',
+    `${state.summary.path}: gzip data is truncated or corrupt (${damage}) after line ${state.lineCount}. The lines before it were loaded; replace the file with a complete copy to load the rest`,
   );
 }
 
@@ -99,14 +127,26 @@ async function ensureFileId(target: IngestTarget, state: ReadState, stats: BigIn
   return state.fileId;
 }
 
+function noteLine(summary: FileSummary, key: 'invalidUtf8' | 'future', lineNumber: number): void {
+  const note = summary[key];
+  if (note) note.count++;
+  else summary[key] = { count: 1, firstLine: lineNumber };
+}
+
 function loadLine(target: IngestTarget, state: ReadState, fileId: number, line: string): void {
   state.lineCount++;
+  if (line.indexOf('\uFFFD') >= 0) noteLine(state.summary, 'invalidUtf8', state.lineCount);
   // A CRLF log parses like an LF one, and the stored line keeps its bytes.
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   const result = parseLine(text, { reference: state.reference });
   const invalidField = result.ok ? findInvalidField(result.record) : null;
 
   if (result.ok && invalidField === null) {
+    const record = result.record;
+    if (record.host === null) record.host = target.host;
+    if (record.time !== null && record.time.getTime() > target.ingestedAt.getTime() + FUTURE_SLACK_MS) {
+      noteLine(state.summary, 'future', state.lineCount);
+    }
     target.events.addRow(eventRow(fileId, state.lineCount, result.form, result.record, line));
     state.summary.events++;
     return;
@@ -118,11 +158,12 @@ function loadLine(target: IngestTarget, state: ReadState, fileId: number, line: 
   else state.summary.rejects++;
 }
 
-async function readIntoTables(target: IngestTarget, state: ReadState, handle: FileHandle, stats: BigIntStats): Promise<ReadResult> {
+async function readIntoTables(target: IngestTarget, state: ReadState, handle: ByteSource, stats: BigIntStats): Promise<ReadResult> {
   return readCompleteLines(handle, state.byteOffset, async (lines, endOffset) => {
     const fileId = await ensureFileId(target, state, stats);
     for (const line of lines) loadLine(target, state, fileId, line);
     state.summary.linesRead += lines.length;
+    target.onBytes?.(endOffset - state.byteOffset);
     state.byteOffset = endOffset;
   });
 }
@@ -143,12 +184,13 @@ function newState(path: string, absolutePath: string, stats: BigIntStats): ReadS
   };
 }
 
-async function readAndRecord(target: IngestTarget, state: ReadState, handle: FileHandle, stats: BigIntStats): Promise<FileOutcome> {
+async function readAndRecord(target: IngestTarget, state: ReadState, handle: ByteSource, stats: BigIntStats): Promise<FileOutcome> {
   let error: LogqError | undefined;
   try {
     const result = await readIntoTables(target, state, handle, stats);
     if (result.binary) return { summary: state.summary, error: binaryError(state.summary.path, result.binary) };
     state.summary.heldBackBytes = result.heldBackBytes;
+    if (handle.damage) error = gzipDamageError(state, handle.damage);
   } catch (cause) {
     // Lines loaded before the failure stay, and the stored offset covers exactly them.
     const reason = cause instanceof Error ? cause.message : String(cause);
@@ -176,19 +218,20 @@ async function readAndRecord(target: IngestTarget, state: ReadState, handle: Fil
 export async function ingestFile(target: IngestTarget, path: string, absolutePath: string): Promise<FileOutcome> {
   const opened = await openLogFile(absolutePath);
   if (opened instanceof LogqError) return { summary: emptySummary(path), error: opened };
-  const { handle, stats } = opened;
+  const { handle, source, stats } = opened;
   try {
     const state = newState(path, absolutePath, stats);
-    const plan = await planRead(target.connection, handle, stats);
+    const plan = await planRead(target.connection, source, stats);
     if (plan.kind === 'resume') {
-      state.fileId = plan.stored.id;
-      state.byteOffset = plan.stored.byteOffset;
-      state.lineCount = plan.stored.lineCount;
-      state.summary.startOffset = plan.stored.byteOffset;
+      state.fileId = plan.stored?.id ?? null;
+      state.byteOffset = plan.from.byteOffset;
+      state.lineCount = plan.from.lineCount;
+      state.summary.startOffset = plan.from.byteOffset;
+      if (plan.from.id !== plan.stored?.id) state.summary.sameContentAs = await pathOfFile(target.connection, plan.from.id);
     } else if (plan.restartReason) {
       state.summary.restartReason = plan.restartReason;
     }
-    return await readAndRecord(target, state, handle, stats);
+    return await readAndRecord(target, state, source, stats);
   } finally {
     await handle.close();
   }

@@ -2,7 +2,7 @@
  * Reads the complete lines of a log file from a byte offset. A last line without its
  * newline may still be half-written by the logger, so it is left for the next read.
  */
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteSource } from './byte-source.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -38,7 +38,7 @@ function findBinaryMarker(data: Buffer): ReadResult['binary'] {
  * read from byte 0 that is gzip data or has a NUL byte in its first 8000 bytes is
  * reported as binary, and then no line is passed.
  */
-export async function readCompleteLines(handle: FileHandle, startOffset: number, onLines: LinesHandler): Promise<ReadResult> {
+export async function readCompleteLines(handle: ByteSource, startOffset: number, onLines: LinesHandler): Promise<ReadResult> {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   let position = startOffset;
   let endOffset = startOffset;
