@@ -42,7 +42,7 @@ function addIngestCommand(program: Command, io: CliIo, setStatus: (status: ExitS
   program
     .command('ingest')
     .description('load xinetd logs (file log, -filelog or syslog lines) and the daemon\'s JSONL into the database; only lines added since the last ingest are read')
-    .argument('<paths...>', 'log files (plain or gzip), directories (their files), or quoted patterns such as \'/var/log/xinetd*\'')
+    .argument('<files...>', 'log files (plain or gzip), directories (their files), or quoted patterns such as \'/var/log/xinetd*\'')
     .option('--db <path>', DB_HELP)
     .option('--host <name>', 'host name stored for lines that carry none (the classic file log); syslog and JSONL lines keep their own')
     .action(async (files: string[], options: IngestOptions) => {
