@@ -157,7 +157,9 @@ function parseJsonLine(line: string): ParseResult {
 
 /** Parses one log line of any form, without its line ending. */
 export function parseLine(line: string, options: ParseOptions = {}): ParseResult {
-  if (line.startsWith('{')) return parseJsonLine(line);
+  // Arrays and strings are JSON too: a JSONL log with one of them is reported as such.
+  const first = line.charCodeAt(0);
+  if (first === 0x7b || first === 0x5b || first === 0x22) return parseJsonLine(line);
   const fileResult = parseFileLine(line);
   if (fileResult) return fileResult;
   const syslogResult = parseSyslogLine(line, options.reference ?? new Date());
