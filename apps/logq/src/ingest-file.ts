@@ -7,7 +7,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChunkAppender } from './chunk-appender.js';
 import { LogqError } from './errors.js';
 import { insertFile, mtimeOf, pathOfFile, planRead, updateFile } from './file-state.js';
-import { readCompleteLines, type ReadResult } from './reader.js';
+import { readCompleteLines, splitLines, type ReadResult } from './reader.js';
+import { SqlPathError, canParseInSql, loadLinesInSql, type SqlParser } from './sql-loader.js';
 import { eventRow, findInvalidField, rejectRow } from './records.js';
 
 export interface IngestTarget {
@@ -17,12 +18,14 @@ export interface IngestTarget {
   ingestedAt: Date;
   /** Host stored for lines that name none (the classic file log and -filelog lines). */
   host: string | null;
+  /** Set when DuckDB may parse the common line forms itself (see sql-loader.ts). */
+  sqlParser?: SqlParser;
   /** Called with the bytes of each batch read, for the progress bar. */
   onBytes?: (bytes: number) => void;
 }
 
 /** How far after the ingest a time stamp may lie before it is reported, for clock skew. */
-const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+export const FUTURE_SLACK_MS = 24 * 3600 * 1000;
 
 /** A kind of suspicious line that still loads: how many there were, and the first one. */
 export interface LineNote {
@@ -52,7 +55,7 @@ export interface FileSummary {
 export type FileOutcome = { summary: FileSummary; error?: LogqError };
 
 /** Per-file state of one read. `byteOffset` and `lineCount` move forward with each batch. */
-interface ReadState {
+export interface ReadState {
   absolutePath: string;
   fileId: number | null;
   byteOffset: number;
@@ -127,15 +130,19 @@ async function ensureFileId(target: IngestTarget, state: ReadState, stats: BigIn
   return state.fileId;
 }
 
-function noteLine(summary: FileSummary, key: 'invalidUtf8' | 'future', lineNumber: number): void {
+export function noteLine(summary: FileSummary, key: 'invalidUtf8' | 'future', lineNumber: number, count = 1): void {
   const note = summary[key];
-  if (note) note.count++;
-  else summary[key] = { count: 1, firstLine: lineNumber };
+  if (!note) summary[key] = { count, firstLine: lineNumber };
+  else {
+    note.count += count;
+    note.firstLine = Math.min(note.firstLine, lineNumber);
+  }
 }
 
-function loadLine(target: IngestTarget, state: ReadState, fileId: number, line: string): void {
-  state.lineCount++;
-  if (line.indexOf('\uFFFD') >= 0) noteLine(state.summary, 'invalidUtf8', state.lineCount);
+/** Loads one line through the JS parser; `lineNumber` is given for lines the SQL path left over. */
+export function loadLine(target: IngestTarget, state: ReadState, fileId: number, line: string, lineNumber = state.lineCount + 1): void {
+  state.lineCount = Math.max(state.lineCount, lineNumber);
+  if (line.indexOf('\uFFFD') >= 0) noteLine(state.summary, 'invalidUtf8', lineNumber);
   // A CRLF log parses like an LF one, and the stored line keeps its bytes.
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   const result = parseLine(text, { reference: state.reference });
@@ -145,24 +152,29 @@ function loadLine(target: IngestTarget, state: ReadState, fileId: number, line: 
     const record = result.record;
     if (record.host === null) record.host = target.host;
     if (record.time !== null && record.time.getTime() > target.ingestedAt.getTime() + FUTURE_SLACK_MS) {
-      noteLine(state.summary, 'future', state.lineCount);
+      noteLine(state.summary, 'future', lineNumber);
     }
-    target.events.addRow(eventRow(fileId, state.lineCount, result.form, result.record, line));
+    target.events.addRow(eventRow(fileId, lineNumber, result.form, result.record, line));
     state.summary.events++;
     return;
   }
   const foreign = !result.ok && result.foreign;
   const reason = result.ok ? (invalidField ?? '') : result.reason;
-  target.rejects.addRow(rejectRow(fileId, state.absolutePath, state.lineCount, line, reason, foreign));
+  target.rejects.addRow(rejectRow(fileId, state.absolutePath, lineNumber, line, reason, foreign));
   if (foreign) state.summary.foreign++;
   else state.summary.rejects++;
 }
 
+function loadLinesInJs(target: IngestTarget, state: ReadState, fileId: number, data: Buffer): void {
+  for (const line of splitLines(data)) loadLine(target, state, fileId, line);
+}
+
 async function readIntoTables(target: IngestTarget, state: ReadState, handle: ByteSource, stats: BigIntStats): Promise<ReadResult> {
-  return readCompleteLines(handle, state.byteOffset, async (lines, endOffset) => {
+  return readCompleteLines(handle, state.byteOffset, async (data, lineCount, endOffset) => {
     const fileId = await ensureFileId(target, state, stats);
-    for (const line of lines) loadLine(target, state, fileId, line);
-    state.summary.linesRead += lines.length;
+    if (target.sqlParser && canParseInSql(data)) await loadLinesInSql(target, state, fileId, data, lineCount);
+    else loadLinesInJs(target, state, fileId, data);
+    state.summary.linesRead += lineCount;
     target.onBytes?.(endOffset - state.byteOffset);
     state.byteOffset = endOffset;
   });
@@ -192,6 +204,7 @@ async function readAndRecord(target: IngestTarget, state: ReadState, handle: Byt
     state.summary.heldBackBytes = result.heldBackBytes;
     if (handle.damage) error = gzipDamageError(state, handle.damage);
   } catch (cause) {
+    if (cause instanceof SqlPathError) throw cause;
     // Lines loaded before the failure stay, and the stored offset covers exactly them.
     const reason = cause instanceof Error ? cause.message : String(cause);
     error = new LogqError(
