@@ -87,7 +87,7 @@ async function write(stream, text) {
 }
 
 /** Writes `lines` events to `syslogPath` and `jsonlPath`, ending at `end` (ms since the epoch). */
-export async function generate({ lines, syslogPath, jsonlPath, end = Date.now(), sources = 5000, host = 'gw' }) {
+export async function generate({ lines, syslogPath, jsonlPath, end = Date.now(), sources = 5000, host = 'gateway' }) {
   const syslog = createWriteStream(syslogPath);
   const jsonl = createWriteStream(jsonlPath);
   let syslogChunk = '';
