@@ -24,6 +24,15 @@ function runToExit(args: string[]): Promise<{ code: number | null; stderr: strin
   });
 }
 
+/** Kills a background daemon that a failed test left running; the test runner cannot see it. */
+function killIfRunning(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone, as it should be.
+  }
+}
+
 function listenOnFreePort(): Promise<net.Server> {
   return new Promise((done) => {
     const server = net.createServer((socket) => socket.destroy());
@@ -70,6 +79,7 @@ describe('daemon with bad input', () => {
     const result = await runToExit(['-f', missing, '-filelog', join(dir, 'xinetd.log')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`no services could be started from ${missing}`);
+    expect(result.stderr).toContain(`cannot read configuration file ${missing}`);
     expect(readIfExists(join(dir, 'xinetd.log'))).toContain(missing);
   });
 
@@ -80,10 +90,29 @@ describe('daemon with bad input', () => {
     const result = await runToExit(['-f', config, '-pidfile', pidFile, '-filelog', join(dir, 'xinetd.log')]);
     expect(result.code).toBe(0);
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(readIfExists(join(dir, 'xinetd.log')))![1]);
-    expect(await request(port, 'bg\n', 'bg\n')).toBe('bg\n');
-    process.kill(pid, 'SIGTERM');
-    await waitFor('the background daemon to exit', () => (readIfExists(pidFile) === '' ? true : undefined));
+    try {
+      // The log is written asynchronously, so the line may land after the parent returns.
+      const port = await waitFor('the listening message', () => {
+        const match = /listening on 127\.0\.0\.1:(\d+)/.exec(readIfExists(join(dir, 'xinetd.log')));
+        return match ? Number(match[1]) : undefined;
+      });
+      expect(await request(port, 'bg\n', 'bg\n')).toBe('bg\n');
+      process.kill(pid, 'SIGTERM');
+      await waitFor('the background daemon to exit', () => (readIfExists(pidFile) === '' ? true : undefined));
+    } finally {
+      killIfRunning(pid);
+    }
+  });
+
+  it('refuses a pidfile of a running daemon', async () => {
+    const config = join(dir, 'xinetd.conf');
+    writeFileSync(config, block('echo', [...ECHO, 'port = 0']));
+    const pidFile = join(dir, 'xinetd.pid');
+    daemon = await startDaemon(['-f', config, '-pidfile', pidFile]);
+    const second = await runToExit(['-dontfork', '-f', config, '-pidfile', pidFile]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`pidfile ${pidFile} names process ${daemon.process.pid}, which is running`);
+    expect(readFileSync(pidFile, 'utf8')).toBe(`${daemon.process.pid}\n`);
   });
 
   it('skips each broken service and serves the rest', async () => {
@@ -104,10 +133,10 @@ describe('daemon with bad input', () => {
       writeFileSync(config, text);
       daemon = await startDaemon(['-f', config]);
       const messages = daemon.stderr();
-      expect(messages).toContain(`${config}:${lineOf(text, 'sever =')}: warning: service typo: unknown attribute "sever" (did you mean "server"?)`);
-      expect(messages).toMatch(new RegExp(`${config}:${lineOf(text, `server = ${notExecutable}`)}: error: service noexec: .*${notExecutable}`));
+      expect(messages).toContain(`WARNING: ${config}:${lineOf(text, 'sever =')}: service typo: unknown attribute "sever" (did you mean "server"?)`);
+      expect(messages).toMatch(new RegExp(`ERROR: ${config}:${lineOf(text, `server = ${notExecutable}`)}: service noexec: .*${notExecutable}`));
       expect(messages).toMatch(new RegExp(`service busy: unable to bind 127\\.0\\.0\\.1:${busyPort}/tcp: EADDRINUSE; stop the program that uses this port`));
-      expect(messages).toMatch(new RegExp(`${config}:${lineOf(text, 'service oneline')}: error: service oneline`));
+      expect(messages).toMatch(new RegExp(`ERROR: ${config}:${lineOf(text, 'service oneline')}: service oneline`));
       expect([...daemon.ports.keys()]).toEqual(['good']);
       expect(await request(daemon.ports.get('good')!, 'fine\n', 'fine\n')).toBe('fine\n');
     } finally {

@@ -21,17 +21,20 @@ export interface DaemonSettings {
   baseDir: string;
   processLimit: number | null;
   environment: NodeJS.ProcessEnv;
+  /** The inetd.conf that `-inetd_compat` reads after the xinetd files, or null. */
+  inetdConf?: string | null;
 }
 
 function logDiagnostic(log: EventLog, diagnostic: Diagnostic): void {
-  const text = formatDiagnostic(diagnostic);
+  // The log line already carries the severity word, so the diagnostic does not repeat it.
+  const text = formatDiagnostic(diagnostic).replace(`: ${diagnostic.severity}: `, ': ');
   if (diagnostic.severity === 'error') log.error(text);
   else if (diagnostic.severity === 'warning') log.warning(text);
   else log.info(text);
 }
 
 /** Returns why the daemon cannot run this service yet, or null when it can. */
-function unsupportedReason(config: ServiceConfig): string | null {
+export function unsupportedReason(config: ServiceConfig): string | null {
   if (config.socketType !== 'stream' && config.socketType !== 'dgram') return `socket_type ${config.socketType} is not supported yet`;
   if (config.types.has('RPC') || config.types.has('TCPMUX') || config.types.has('TCPMUXPLUS')) {
     return 'RPC and TCPMUX services are not supported yet';
@@ -109,9 +112,14 @@ export class Daemon {
     if (this.stopping) return;
     this.log.notice('Starting reconfiguration');
     const loaded = this.load();
-    const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
-    if (errors > 0 || loaded.files.length === 0) {
-      this.log.warning(`reconfiguration failed: ${errors} error${errors === 1 ? '' : 's'} in ${this.settings.configFile}; keeping the running configuration`);
+    const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    if (errors.length > 0 || loaded.files.length === 0) {
+      const services = [...new Set(errors.map((diagnostic) => diagnostic.service).filter((id) => id !== null))];
+      const which = services.length > 0 ? ` (services ${services.join(', ')})` : '';
+      this.log.warning(
+        `reconfiguration failed: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${this.settings.configFile}${which}; ` +
+          'keeping the running configuration until every error is fixed',
+      );
       return;
     }
     const wanted = new Map(this.usable(loaded).map((config) => [listenerKey(config), config]));
@@ -144,7 +152,7 @@ export class Daemon {
     for (const service of this.services.values()) service.listener?.close();
     if (killServers) await this.terminateAll([...this.services.values()]);
     this.log.warning('Exiting...');
-    this.log.flush();
+    await this.log.settle();
   }
 
   private configs(): ServiceConfig[] {
@@ -152,7 +160,8 @@ export class Daemon {
   }
 
   private load(): LoadedConfig {
-    const loaded = loadConfig(this.settings.configFile, { baseDir: this.settings.baseDir });
+    const { baseDir, inetdConf } = this.settings;
+    const loaded = loadConfig(this.settings.configFile, { baseDir, ...(inetdConf ? { inetdConf } : {}) });
     for (const diagnostic of loaded.diagnostics) logDiagnostic(this.log, diagnostic);
     return loaded;
   }

@@ -3,8 +3,10 @@
  * pidfile, and the signals that xinetd handles.
  */
 import { fork } from 'node:child_process';
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { runConvertInetd } from './check/convert-inetd.js';
+import { runCheck } from './check/run-check.js';
 import { Daemon, VERSION } from './daemon.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { EventLog } from './log/event-log.js';
@@ -16,6 +18,8 @@ const BACKGROUND_MARK = 'XINETD_TS_BACKGROUND';
 export interface Io {
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
+  /** Output stream of `--check` and `convert-inetd`; default process.stdout. */
+  stdout?: NodeJS.WritableStream;
 }
 
 function writePidFile(path: string): void {
@@ -33,6 +37,7 @@ function resolvePaths(options: Options): void {
   if (options.fileLog !== null) options.fileLog = resolvePath(options.fileLog);
   if (options.jsonLog !== null) options.jsonLog = resolvePath(options.jsonLog);
   if (options.pidFile !== null) options.pidFile = resolvePath(options.pidFile);
+  if (options.inetdConf !== null) options.inetdConf = resolvePath(options.inetdConf);
 }
 
 function removePidFile(path: string | null): void {
@@ -60,8 +65,8 @@ function daemonize(argv: readonly string[], io: Io): Promise<ExitCode> {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       env: { ...io.env, [BACKGROUND_MARK]: '1' },
     });
-    child.once('message', (message: { ready?: boolean; error?: string }) => {
-      if (message.error) io.stderr.write(`xinetd-ts: ${message.error}\n`);
+    child.once('message', (message: { ready?: boolean; problems?: string[] }) => {
+      for (const problem of message.problems ?? []) io.stderr.write(`xinetd-ts: ${problem}\n`);
       child.disconnect();
       child.unref();
       settle(message.ready ? EXIT.OK : EXIT.CONFIG);
@@ -77,19 +82,43 @@ function daemonize(argv: readonly string[], io: Io): Promise<ExitCode> {
   });
 }
 
-function printSummary(daemon: Daemon, options: Options, io: Io): void {
-  const lines = daemon.listening().map((entry) => `  ${entry.id.padEnd(20)} ${entry.address}`);
-  const logs = [options.fileLog, options.jsonLog].filter((path): path is string => path !== null);
-  io.stderr.write(`xinetd-ts ${VERSION}: ${lines.length} service${lines.length === 1 ? '' : 's'} listening\n${lines.join('\n')}\n`);
-  const serviceLogs = daemon.serviceLogPaths();
-  if (logs.length + serviceLogs.length > 0) io.stderr.write(`logs: ${[...serviceLogs, ...logs].join(', ')}\n`);
+function printSummary(daemon: Daemon, options: Options, io: Io, log: EventLog): void {
+  const lines = daemon.listening().map((entry) => `  ${entry.id.padEnd(20)} ${entry.address}\n`);
+  io.stderr.write(`xinetd-ts ${VERSION}: ${lines.length} service${lines.length === 1 ? '' : 's'} listening\n${lines.join('')}`);
+  const logs = [...daemon.serviceLogPaths(), options.fileLog, options.jsonLog].filter((path): path is string => path !== null);
+  if (logs.length > 0) io.stderr.write(`logs: ${logs.join(', ')}\n`);
+  // Without -filelog the errors were already written to standard error.
+  if (log.problems.length > 0 && options.fileLog !== null) {
+    io.stderr.write(`${log.problems.length} error${log.problems.length === 1 ? '' : 's'} at start-up, the first: ${log.problems[0]}\nsee ${options.fileLog} for all\n`);
+  }
 }
 
-function reportReady(ready: boolean, error?: string): void {
+/** Tells the waiting parent of a background start whether the services are up, and why not. */
+function reportReady(ready: boolean, problems: readonly string[] = []): void {
   if (process.send) {
-    process.send({ ready, error });
+    process.send({ ready, problems });
     process.disconnect?.();
   }
+}
+
+/**
+ * Throws when the pidfile names another running process: a second daemon on the same
+ * pidfile would otherwise take the file from the first, and then remove it on exit.
+ */
+function checkPidFile(path: string): void {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return;
+  }
+  throw new Error(`pidfile ${path} names process ${pid}, which is running: stop that daemon first, or give this one another -pidfile (remove the file if ${pid} is not a daemon)`);
 }
 
 function installSignals(daemon: Daemon, options: Options, log: EventLog): void {
@@ -118,6 +147,10 @@ function installSignals(daemon: Daemon, options: Options, log: EventLog): void {
 
 /** Runs the daemon; resolves only when start-up fails, since a running daemon exits from its signal handlers. */
 export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const stdout = io.stdout ?? process.stdout;
+  if (argv[0] === 'convert-inetd') {
+    return runConvertInetd(argv.slice(1), { stdin: () => readFileSync(0, 'utf8'), stdout, stderr: io.stderr });
+  }
   let options: Options;
   try {
     options = parseOptions(argv);
@@ -132,6 +165,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   }
   for (const warning of options.warnings) io.stderr.write(`xinetd-ts: ${warning}\n`);
   resolvePaths(options);
+  if (options.check) return runCheck({ configFile: options.configFile, baseDir: process.cwd(), inetdConf: options.inetdConf }, stdout);
   if (!options.foreground && io.env[BACKGROUND_MARK] !== '1') return daemonize(argv, io);
 
   process.umask(process.umask() | 0o022);
@@ -144,15 +178,25 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   });
   const environment = { ...io.env };
   delete environment[BACKGROUND_MARK];
-  const daemon = new Daemon({ configFile: options.configFile, baseDir: process.cwd(), processLimit: options.processLimit, environment }, log);
+  const daemon = new Daemon({ configFile: options.configFile, baseDir: process.cwd(), processLimit: options.processLimit, environment, inetdConf: options.inetdConf }, log);
   installSignals(daemon, options, log);
 
+  if (options.pidFile !== null) {
+    try {
+      checkPidFile(options.pidFile);
+    } catch (error) {
+      log.message({ severity: 'CRITICAL', text: (error as Error).message });
+      await log.settle();
+      reportReady(false, log.problems);
+      return EXIT.CONFIG;
+    }
+  }
   const count = await daemon.start();
   if (count === null || (count === 0 && !options.stayAlive)) {
     const text = count === null ? "couldn't get configuration. Exiting..." : 'no services. Exiting...';
     log.message({ severity: 'CRITICAL', text: `${process.pid} {main} ${text}` });
-    log.flush();
-    reportReady(false, `no services could be started from ${options.configFile}; see the messages above or in the -filelog file`);
+    await log.settle();
+    reportReady(false, [...log.problems, `no services could be started from ${options.configFile}`]);
     return EXIT.CONFIG;
   }
   if (count === 0) {
@@ -166,7 +210,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
       log.error(`unable to write pidfile ${options.pidFile}: ${(error as Error).message}`);
     }
   }
-  if (options.foreground) printSummary(daemon, options, io);
+  if (options.foreground) printSummary(daemon, options, io, log);
   // Like xinetd, hold no directory open; relative paths were resolved at start-up.
   process.chdir('/');
   reportReady(true);

@@ -11,6 +11,17 @@ describe('parseOptions', () => {
     expect(parseOptions(['-dontfork'])).toMatchObject({ foreground: true, stayAlive: true });
   });
 
+  it.each([['--check'], ['-t']])('reads %s', (flag) => {
+    expect(parseOptions([flag, '-f', 'x.conf'])).toMatchObject({ check: true, configFile: 'x.conf' });
+  });
+
+  it('reads /etc/inetd.conf with -inetd_compat, or the file -inetd_conf names', () => {
+    expect(parseOptions([]).inetdConf).toBeNull();
+    expect(parseOptions(['-inetd_compat']).inetdConf).toBe('/etc/inetd.conf');
+    expect(parseOptions(['-inetd_conf', 'test.conf', '-inetd_compat']).inetdConf).toBe('test.conf');
+    expect(parseOptions(['-inetd_compat', '-inetd_conf', 'test.conf']).inetdConf).toBe('test.conf');
+  });
+
   it('keeps going on an unknown option with a hint', () => {
     const options = parseOptions(['-inetd_ipv6', '-filelg']);
     expect(options.warnings).toEqual(['unknown option -filelg ignored (did you mean -filelog?)']);

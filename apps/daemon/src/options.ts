@@ -19,18 +19,26 @@ export interface Options {
   /** `-limit`: the most servers running at once over all services. */
   processLimit: number | null;
   version: boolean;
+  /** `--check` or `-t`: check the configuration, print it, and exit. */
+  check: boolean;
+  /** `-inetd_compat`: also read this inetd.conf after the xinetd files; null reads none. */
+  inetdConf: string | null;
   /** Warnings about the command line that do not stop the daemon. */
   warnings: string[];
 }
 
 export const USAGE =
   'Usage: xinetd-ts [-d] [-f config_file] [-filelog filename] [-jsonlog filename] [-pidfile filename] ' +
-  '[-dontfork] [-stayalive] [-limit proc_limit] [-version]';
+  '[-dontfork] [-stayalive] [-limit proc_limit] [-inetd_compat] [-inetd_conf filename] [-version] [--check | -t]\n' +
+  '       xinetd-ts convert-inetd [-daemon-dir dir] [inetd.conf]';
+
+/** The inetd.conf that `-inetd_compat` reads unless `-inetd_conf` names another. */
+export const DEFAULT_INETD_CONF = '/etc/inetd.conf';
 
 export class UsageError extends Error {}
 
-const VALUE_OPTIONS = ['-f', '-filelog', '-jsonlog', '-pidfile', '-limit', '-syslog', '-logprocs', '-cc', '-shutdownprocs'];
-const FLAG_OPTIONS = ['-d', '-dontfork', '-stayalive', '-version', '-reuse', '-inetd_compat', '-inetd_ipv6'];
+const VALUE_OPTIONS = ['-f', '-filelog', '-jsonlog', '-pidfile', '-limit', '-inetd_conf', '-syslog', '-logprocs', '-cc', '-shutdownprocs'];
+const FLAG_OPTIONS = ['-d', '-dontfork', '-stayalive', '-version', '-reuse', '-inetd_compat', '-inetd_ipv6', '--check', '-t'];
 // Accepted so that existing init scripts keep working; they change nothing here.
 const ACCEPTED_NO_OPS = new Set(['-reuse', '-inetd_ipv6', '-logprocs', '-cc', '-shutdownprocs']);
 
@@ -58,6 +66,10 @@ function applyValue(options: Options, option: string, value: string): void {
     case '-limit':
       options.processLimit = parseLimit(value);
       return;
+    case '-inetd_conf':
+      // xinetd-ts only: another inetd.conf for -inetd_compat, and it implies -inetd_compat.
+      options.inetdConf = value;
+      return;
     case '-syslog':
       // TODO: send the daemon's messages to syslog; until then they need -filelog.
       throw new UsageError('-syslog is not supported yet: use -filelog FILE for the daemon\'s own messages');
@@ -77,7 +89,9 @@ function applyFlag(options: Options, option: string): void {
   } else if (option === '-version') {
     options.version = true;
   } else if (option === '-inetd_compat') {
-    options.warnings.push('-inetd_compat is not supported yet: /etc/inetd.conf is not read');
+    options.inetdConf ??= DEFAULT_INETD_CONF;
+  } else if (option === '--check' || option === '-t') {
+    options.check = true;
   }
 }
 
@@ -93,6 +107,8 @@ export function parseOptions(argv: readonly string[]): Options {
     debug: false,
     processLimit: null,
     version: false,
+    check: false,
+    inetdConf: null,
     warnings: [],
   };
   for (let i = 0; i < argv.length; i++) {

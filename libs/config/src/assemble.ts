@@ -52,7 +52,7 @@ export class Assembler {
       name: entry.name,
       position: entry.position,
       owner,
-      settings: copyStartingValues(this.defaults),
+      settings: entry.fromInetdConf === true ? new Settings() : copyStartingValues(this.defaults),
       assigned: new Set(),
       disabledAt: null,
     };

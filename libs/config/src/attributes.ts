@@ -14,9 +14,11 @@ import type { FailureLogFlag, LogType, ServiceFlag, ServiceType, SocketType, Suc
 import {
   parseAccessTimes,
   parseCps,
+  parseCpuLimit,
   parseDenyTime,
   parseEnvStrings,
   parseRedirect,
+  parseRlimit,
   parseRpcVersion,
 } from './unenforced-values.js';
 import {
@@ -28,7 +30,6 @@ import {
   parseLimit,
   parseOctal,
   parsePositiveFloat,
-  parseSizeOrUnlimited,
   parseYesNo,
   reject,
   type ValueResult,
@@ -49,9 +50,10 @@ export interface Arity {
 }
 
 /**
- * Level of support for an attribute. An `enforced` attribute fills ServiceConfig. A
- * `not-enforced` one is checked and listed in `origins` only. An `unsupported` one stops
- * the service from loading, because serving the service without it would be wrong.
+ * Level of support for an attribute. Every attribute fills its ServiceConfig field. The
+ * daemon acts on an `enforced` one; a `not-enforced` one is checked and reported as not
+ * acted on yet. An `unsupported` one stops the service from loading, because serving the
+ * service without it would be wrong.
  */
 export type Support = 'enforced' | 'not-enforced' | 'unsupported';
 
@@ -183,31 +185,43 @@ export const ENABLED = list('enabled', words, { inService: false, inDefaults: tr
 export const DISABLED = list('disabled', words, { inService: false, inDefaults: true, minusAdds: true });
 export const REDIRECT = single('redirect', parseRedirect, { arity: { min: 2, max: 2 }, support: 'unsupported' });
 
-const RLIMITS = ['rlimit_as', 'rlimit_data', 'rlimit_rss', 'rlimit_stack', 'rlimit_files'].map((name) =>
-  single(name, (values) => parseSizeOrUnlimited(onlyValue(values)), PENDING),
-);
+const TUNING_DEFAULT = { ...PENDING, ...DEFAULTS_SINGLE };
+const BANNER_OPTIONS = { ...PENDING, inDefaults: true, copyAtStart: true };
+
+export const GROUPS = single('groups', (values) => parseYesNo(onlyValue(values)), TUNING_DEFAULT);
+export const UMASK = single('umask', (values) => parseOctal(onlyValue(values), 0o777), TUNING_DEFAULT);
+export const NICE = single('nice', (values) => parseInteger(onlyValue(values), -(2 ** 31), 2 ** 31 - 1), PENDING);
+export const PER_SOURCE = single('per_source', (values) => parseLimit(onlyValue(values)), TUNING_DEFAULT);
+export const CPS = single('cps', parseCps, { ...TUNING_DEFAULT, arity: { min: 2, max: 2 } });
+export const MAX_LOAD = single('max_load', (values) => parsePositiveFloat(onlyValue(values)), TUNING_DEFAULT);
+export const ACCESS_TIMES = single('access_times', parseAccessTimes, { ...PENDING, arity: ANY });
+export const RPC_VERSION = single('rpc_version', (values) => parseRpcVersion(onlyValue(values)), PENDING);
+export const RPC_NUMBER = single('rpc_number', (values) => parseInteger(onlyValue(values), 0, 2 ** 31 - 1), PENDING);
+export const ENV = list('env', parseEnvStrings, { ...PENDING, operators: ['=', '+='] });
+export const PASSENV = list('passenv', words, { ...PENDING, ...DEFAULTS_LIST });
+export const BANNER = single('banner', word, BANNER_OPTIONS);
+export const BANNER_SUCCESS = single('banner_success', word, BANNER_OPTIONS);
+export const BANNER_FAIL = single('banner_fail', word, BANNER_OPTIONS);
+export const LIBWRAP = single('libwrap', word, PENDING);
+export const DENY_TIME = single('deny_time', (values) => parseDenyTime(onlyValue(values)), PENDING);
+export const V6ONLY = single('v6only', (values) => parseYesNo(onlyValue(values)), TUNING_DEFAULT);
+
+function rlimit(name: string, parse: (word: string) => ValueResult<number | 'UNLIMITED'> = parseRlimit): SingleSpec<number | 'UNLIMITED'> {
+  return single(name, (values) => parse(onlyValue(values)), PENDING);
+}
+
+export const RLIMIT_AS = rlimit('rlimit_as');
+export const RLIMIT_CPU = rlimit('rlimit_cpu', parseCpuLimit);
+export const RLIMIT_DATA = rlimit('rlimit_data');
+export const RLIMIT_RSS = rlimit('rlimit_rss');
+export const RLIMIT_STACK = rlimit('rlimit_stack');
+export const RLIMIT_FILES = rlimit('rlimit_files');
 
 /** Attributes of xinetd 2.3.15 that are checked here but not acted on yet. */
 const UNENFORCED: readonly AttributeSpec[] = [
-  single('groups', (values) => parseYesNo(onlyValue(values)), { ...PENDING, ...DEFAULTS_SINGLE }),
-  single('umask', (values) => parseOctal(onlyValue(values), 0o777), { ...PENDING, ...DEFAULTS_SINGLE }),
-  single('nice', (values) => parseInteger(onlyValue(values), -(2 ** 31), 2 ** 31 - 1), PENDING),
-  single('per_source', (values) => parseLimit(onlyValue(values)), { ...PENDING, ...DEFAULTS_SINGLE }),
-  single('cps', parseCps, { ...PENDING, ...DEFAULTS_SINGLE, arity: { min: 2, max: 2 } }),
-  single('max_load', (values) => parsePositiveFloat(onlyValue(values)), { ...PENDING, ...DEFAULTS_SINGLE }),
-  single('access_times', parseAccessTimes, { ...PENDING, arity: ANY }),
-  single('rpc_version', (values) => parseRpcVersion(onlyValue(values)), PENDING),
-  single('rpc_number', (values) => parseInteger(onlyValue(values), 0, 2 ** 31 - 1), PENDING),
-  list('env', parseEnvStrings, { ...PENDING, operators: ['=', '+='] }),
-  list('passenv', words, { ...PENDING, ...DEFAULTS_LIST }),
-  single('banner', word, { ...PENDING, inDefaults: true, copyAtStart: true }),
-  single('banner_success', word, { ...PENDING, inDefaults: true, copyAtStart: true }),
-  single('banner_fail', word, { ...PENDING, inDefaults: true, copyAtStart: true }),
-  single('libwrap', word, PENDING),
-  single('deny_time', (values) => parseDenyTime(onlyValue(values)), PENDING),
-  single('rlimit_cpu', (values) => parseLimit(onlyValue(values)), PENDING),
-  ...RLIMITS,
-  single('v6only', (values) => parseYesNo(onlyValue(values)), { ...PENDING, ...DEFAULTS_SINGLE }),
+  GROUPS, UMASK, NICE, PER_SOURCE, CPS, MAX_LOAD, ACCESS_TIMES, RPC_VERSION, RPC_NUMBER, ENV, PASSENV,
+  BANNER, BANNER_SUCCESS, BANNER_FAIL, LIBWRAP, DENY_TIME, RLIMIT_CPU, RLIMIT_AS, RLIMIT_DATA, RLIMIT_RSS,
+  RLIMIT_STACK, RLIMIT_FILES, V6ONLY,
 ];
 
 export const ATTRIBUTES: readonly AttributeSpec[] = [
@@ -229,4 +243,26 @@ export function findAttribute(name: string): AttributeSpec | undefined {
 export function attributeNames(entry: 'service' | 'defaults'): string[] {
   const specs = ATTRIBUTES.filter((spec) => (entry === 'service' ? spec.inService : spec.inDefaults));
   return specs.flatMap((spec) => [spec.name, ...spec.aliases]);
+}
+
+/** One attribute as documentation and `--check` describe it. */
+export interface AttributeInfo {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly inService: boolean;
+  readonly inDefaults: boolean;
+  readonly operators: readonly Operator[];
+  readonly support: Support;
+}
+
+/** Returns the registry as plain data, in registry order. */
+export function describeAttributes(): AttributeInfo[] {
+  return ATTRIBUTES.map((spec) => ({
+    name: spec.name,
+    aliases: spec.aliases,
+    inService: spec.inService,
+    inDefaults: spec.inDefaults,
+    operators: spec.kind === 'list' ? spec.operators : ['='],
+    support: spec.support,
+  }));
 }

@@ -39,6 +39,14 @@ export const DIAGNOSTIC_CODES = {
     severity: 'warning',
     description: 'The file has CR-LF line endings; the CR stays part of the last word of each line.',
   },
+  CONFIG_NUL_BYTE: {
+    severity: 'error',
+    description: 'A configuration file contains a NUL byte; the whole file is skipped.',
+  },
+  CONFIG_LINE_TOO_LONG: {
+    severity: 'error',
+    description: 'A line is longer than 16 KiB; it is skipped, and the service it belongs to is not loaded.',
+  },
   CONFIG_MISSING_BRACE: {
     severity: 'error',
     description: 'An entry header is not followed by a line holding only "{", or an entry has no closing "}".',
@@ -186,6 +194,18 @@ export const DIAGNOSTIC_CODES = {
   CONFIG_DUPLICATE_SERVICE: {
     severity: 'error',
     description: 'A service with the same id, port, protocol and bind address was loaded earlier.',
+  },
+  CONFIG_INETD_BAD_LINE: {
+    severity: 'error',
+    description: 'An inetd.conf line read for -inetd_compat has a missing or invalid field, or names an internal service that does not exist.',
+  },
+  CONFIG_INETD_MISSING: {
+    severity: 'info',
+    description: 'The inetd.conf that -inetd_compat reads does not exist, so it adds no services.',
+  },
+  CONFIG_INETD_HIDDEN: {
+    severity: 'info',
+    description: 'An inetd.conf entry is skipped because a service with the same id was read from the xinetd configuration.',
   },
 } as const satisfies Record<string, CodeInfo>;
 

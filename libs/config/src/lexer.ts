@@ -12,6 +12,8 @@ export interface ConfigLine {
   readonly number: number;
   readonly text: string;
   readonly words: readonly string[];
+  /** Set, to the line's length, for a line longer than MAX_LINE_LENGTH; text and words are then empty. */
+  readonly tooLong?: number;
 }
 
 export type Operator = '=' | '+=' | '-=';
@@ -26,10 +28,17 @@ export function splitWords(text: string): string[] {
   return text.split(SEPARATORS).filter((word) => word !== '');
 }
 
+/** xinetd reads lines into a 16 KiB buffer; a longer line is rejected here rather than split. */
+export const MAX_LINE_LENGTH = 16 * 1024;
+
 /** Returns the significant lines of a file: a `#` starts a comment only as the first non-blank character. */
 export function significantLines(text: string): ConfigLine[] {
   const lines: ConfigLine[] = [];
   text.split('\n').forEach((line, index) => {
+    if (line.length > MAX_LINE_LENGTH) {
+      lines.push({ number: index + 1, text: '', words: [], tooLong: line.length });
+      return;
+    }
     const words = splitWords(line);
     const first = words[0];
     if (first === undefined || first.startsWith('#')) return;

@@ -1,9 +1,12 @@
 /** loadConfig: read, assemble, check and freeze a whole configuration. */
 
+import { resolve } from 'node:path';
+
 import { Assembler } from './assemble.js';
 import { DiagnosticCollector, type DiagnosticOwner } from './diagnostics.js';
 import { removeDuplicates } from './duplicates.js';
 import { frozenArray } from './freeze.js';
+import { readInetdEntries } from './inetd-file.js';
 import { applyServiceLists } from './inherit.js';
 import { parseConfigFiles } from './parser.js';
 import { buildServiceConfig } from './service-config.js';
@@ -25,6 +28,11 @@ export interface LoadOptions {
    * resolved against; default the process working directory, as in xinetd.
    */
   baseDir?: string;
+  /**
+   * An inetd.conf to read after the xinetd files, as `-inetd_compat` does (normally
+   * /etc/inetd.conf); unset reads none.
+   */
+  inetdConf?: string;
 }
 
 /**
@@ -37,31 +45,46 @@ export function loadConfig(path: string, options: LoadOptions = {}): LoadedConfi
   const baseDir = options.baseDir ?? process.cwd();
   const assembler = new Assembler(diagnostics);
   const files = parseConfigFiles(path, baseDir, diagnostics, (entry) => assembler.add(entry));
+  if (options.inetdConf !== undefined && files.length > 0) {
+    const inetdConf = readInetdConf(resolve(baseDir, options.inetdConf), assembler, diagnostics);
+    if (inetdConf !== null) files.push(inetdConf);
+  }
+
   const { defaults, services: drafts } = assembler;
-  const system = new SystemFiles(
-    {
-      services: options.servicesFile ?? '/etc/services',
-      protocols: options.protocolsFile ?? '/etc/protocols',
-      passwd: options.passwdFile ?? '/etc/passwd',
-      group: options.groupFile ?? '/etc/group',
-    },
-    diagnostics,
-  );
+  const system = systemFiles(options, diagnostics);
   const candidates: { service: ServiceConfig; owner: DiagnosticOwner }[] = [];
   for (const draft of applyServiceLists(drafts, defaults, diagnostics)) {
     const checked = checkService(draft, defaults, { diagnostics, system, baseDir });
     if (checked === null) reportSkipped(draft.owner, draft.position, diagnostics);
     else candidates.push({ service: buildServiceConfig(draft, checked), owner: draft.owner });
   }
+
   const services = removeDuplicates(candidates, diagnostics);
+  const kept = new Set(services.map((candidate) => candidate.service));
   for (const { service, owner } of candidates) {
-    if (!services.some((kept) => kept.service === service)) reportSkipped(owner, service.position, diagnostics);
+    if (!kept.has(service)) reportSkipped(owner, service.position, diagnostics);
   }
   return Object.freeze({
     services: frozenArray(services.map((candidate) => candidate.service)),
     diagnostics: diagnostics.finish(),
     files: frozenArray(files),
   });
+}
+
+function systemFiles(options: LoadOptions, diagnostics: DiagnosticCollector): SystemFiles {
+  const paths = {
+    services: options.servicesFile ?? '/etc/services',
+    protocols: options.protocolsFile ?? '/etc/protocols',
+    passwd: options.passwdFile ?? '/etc/passwd',
+    group: options.groupFile ?? '/etc/group',
+  };
+  return new SystemFiles(paths, diagnostics);
+}
+
+/** Adds the entries of an inetd.conf after the xinetd files; returns its path when it was read. */
+function readInetdConf(path: string, assembler: Assembler, diagnostics: DiagnosticCollector): string | null {
+  const hidden = new Set(assembler.services.map((draft) => draft.owner.label.toLowerCase()));
+  return readInetdEntries(path, hidden, diagnostics, (entry) => assembler.add(entry)) ? path : null;
 }
 
 function reportSkipped(owner: DiagnosticOwner, position: SourcePosition, diagnostics: DiagnosticCollector): void {

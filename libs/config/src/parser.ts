@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 
 import type { DiagnosticCode } from './codes.js';
 import { newOwner, type DiagnosticCollector, type DiagnosticOwner } from './diagnostics.js';
-import { isLoneToken, parseAssignment, significantLines, type ConfigLine, type Operator } from './lexer.js';
+import { isLoneToken, MAX_LINE_LENGTH, parseAssignment, significantLines, type ConfigLine, type Operator } from './lexer.js';
 import { listIncludeDir, readTextFile } from './sources.js';
 import { didYouMean } from './suggest.js';
 import type { SourcePosition } from './types.js';
@@ -35,6 +35,11 @@ export interface Entry {
   readonly assignments: Assignment[];
   /** Null for a defaults entry, whose problems belong to no service. A syntax error counts on the owner. */
   readonly owner: DiagnosticOwner | null;
+  /**
+   * Read from inetd.conf for -inetd_compat. As in xinetd, such an entry does not start
+   * with the defaults' only_from, no_access, passenv and banners.
+   */
+  readonly fromInetdConf?: boolean;
 }
 
 interface EntryHeader {
@@ -97,6 +102,7 @@ function parseFile(path: string, context: ParseContext, includedAt: SourcePositi
     return;
   }
   context.files.push(path);
+  if (reportNulByte(path, result.text, context.diagnostics)) return;
   reportCrLf(path, result.text, context.diagnostics);
   context.includeStack.push(realPath);
   new FileParser(path, significantLines(result.text), context).run();
@@ -109,6 +115,18 @@ function safeRealPath(path: string): string {
   } catch {
     return path;
   }
+}
+
+/** Reports a NUL byte. Such a file is binary or corrupt, so none of it is parsed. */
+function reportNulByte(file: string, text: string, diagnostics: DiagnosticCollector): boolean {
+  const index = text.indexOf('\0');
+  if (index === -1) return false;
+  const line = text.slice(0, index).split('\n').length;
+  diagnostics.report('CONFIG_NUL_BYTE', 'the file contains a NUL byte, so none of it is read', {
+    position: { file, line },
+    hint: 'this is not a text file; remove it from the configuration or restore it from a backup',
+  });
+  return true;
 }
 
 function reportCrLf(file: string, text: string, diagnostics: DiagnosticCollector): void {
@@ -134,8 +152,14 @@ class FileParser {
 
   run(): void {
     for (let line = this.next(); line !== undefined; line = this.next()) {
-      this.parseTopLevel(line);
+      if (line.tooLong === undefined) this.parseTopLevel(line);
+      else this.reportTooLong(line, null);
     }
+  }
+
+  private reportTooLong(line: ConfigLine, owner: DiagnosticOwner | null): void {
+    const message = `line is ${line.tooLong} characters long, more than the ${MAX_LINE_LENGTH} allowed; it is skipped`;
+    this.report('CONFIG_LINE_TOO_LONG', message, line, { owner, hint: 'split the values over several lines with "+="' });
   }
 
   private next(): ConfigLine | undefined {
@@ -252,6 +276,10 @@ class FileParser {
   }
 
   private parseBodyLine(line: ConfigLine, entry: Entry): void {
+    if (line.tooLong !== undefined) {
+      this.reportTooLong(line, entry.owner);
+      return;
+    }
     const syntax = parseAssignment(line.text);
     if (syntax.ok) {
       const { name, operator, values } = syntax;

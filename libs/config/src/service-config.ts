@@ -1,8 +1,9 @@
 /** Builds the frozen ServiceConfig the daemon receives. */
 
-import { ID, INSTANCES } from './attributes.js';
+import { CPS, ID, INSTANCES, PER_SOURCE } from './attributes.js';
 import { frozenArray, frozenMap, frozenSet } from './freeze.js';
 import type { ServiceDraft } from './settings.js';
+import { resolveTuning } from './tuning.js';
 import type { ServiceConfig, SourcePosition, ValueOrigin } from './types.js';
 import type { CheckedService } from './validate.js';
 
@@ -20,7 +21,9 @@ function collectOrigins(draft: ServiceDraft, checked: CheckedService): Map<strin
   }
   const builtIn = [...checked.builtIn];
   if (!draft.settings.has(ID)) builtIn.push(ID.name);
-  if (!draft.settings.has(INSTANCES)) builtIn.push(INSTANCES.name);
+  for (const spec of [INSTANCES, PER_SOURCE, CPS]) {
+    if (!draft.settings.has(spec)) builtIn.push(spec.name);
+  }
   for (const name of builtIn) origins.set(name, { origin: 'built-in', position: null });
   return origins;
 }
@@ -52,6 +55,8 @@ export function buildServiceConfig(draft: ServiceDraft, checked: CheckedService)
     logType: checked.logType === null ? null : Object.freeze({ ...checked.logType }),
     logOnSuccess: frozenSet(checked.logOnSuccess),
     logOnFailure: frozenSet(checked.logOnFailure),
+    ...resolveTuning(draft.settings),
+    redirect: checked.redirect === null ? null : Object.freeze({ ...checked.redirect }),
     origins: frozenMap(origins),
   });
 }

@@ -15,6 +15,12 @@ export class ServicesDatabase {
     return this.ports.get(`${name}/${protocol}`);
   }
 
+  /** Returns the service names and aliases known for a protocol. */
+  names(protocol: string): string[] {
+    const suffix = `/${protocol}`;
+    return [...this.ports.keys()].filter((key) => key.endsWith(suffix)).map((key) => key.slice(0, -suffix.length));
+  }
+
   private addLine(line: string): void {
     const [name, portAndProtocol, ...aliases] = (line.split('#')[0] ?? '').trim().split(/\s+/);
     const match = /^(\d+)\/(\S+)$/.exec(portAndProtocol ?? '');

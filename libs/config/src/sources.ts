@@ -31,8 +31,20 @@ function problemCode(error: unknown): FileProblemCode {
   return code === 'ENOENT' || code === 'ENOTDIR' ? 'CONFIG_FILE_NOT_FOUND' : 'CONFIG_FILE_UNREADABLE';
 }
 
+/** Files beyond this size are refused, so that a wrong include cannot exhaust memory. */
+export const MAX_FILE_SIZE = 64 * 1024 * 1024;
+
+/**
+ * Reads a whole text file. A FIFO or device (such as /dev/zero) is refused rather than
+ * read, because reading it could block or never end.
+ */
 export function readTextFile(path: string): ReadResult {
   try {
+    const stats = statSync(path);
+    if (!stats.isFile()) return { ok: false, code: 'CONFIG_FILE_UNREADABLE', reason: 'not a regular file' };
+    if (stats.size > MAX_FILE_SIZE) {
+      return { ok: false, code: 'CONFIG_FILE_UNREADABLE', reason: `${stats.size} bytes, more than the ${MAX_FILE_SIZE} allowed` };
+    }
     return { ok: true, text: readFileSync(path, 'utf8') };
   } catch (error) {
     return { ok: false, code: problemCode(error), reason: describeFsError(error) };

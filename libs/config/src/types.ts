@@ -34,6 +34,26 @@ export type LogType =
   | { kind: 'FILE'; path: string; softLimit: number | null; hardLimit: number | null }
   | { kind: 'SYSLOG'; facility: string; level: string };
 
+/** A span of the day in minutes after midnight, local time; both ends inclusive. */
+export interface TimeOfDayInterval {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** An `rlimit_*` value: bytes (seconds for cpu, a count for files), or UNLIMITED. */
+export type ResourceLimit = number | 'UNLIMITED';
+
+/** The `rlimit_*` attributes; null leaves the limit the server inherits unchanged. */
+export interface ResourceLimits {
+  readonly as: ResourceLimit | null;
+  readonly cpu: ResourceLimit | null;
+  readonly data: ResourceLimit | null;
+  readonly rss: ResourceLimit | null;
+  readonly stack: ResourceLimit | null;
+  /** RLIMIT_NOFILE. Null: xinetd gives the server its own hard limit as soft and hard limit. */
+  readonly files: ResourceLimit | null;
+}
+
 /** Where an effective value came from, for `--check` listings. */
 export type ValueOrigin = 'service' | 'defaults' | 'built-in';
 
@@ -70,6 +90,50 @@ export interface ServiceConfig {
   readonly logType: LogType | null;
   readonly logOnSuccess: ReadonlySet<SuccessLogFlag>;
   readonly logOnFailure: ReadonlySet<FailureLogFlag>;
+  /** `per_source`: maximum running servers per client address, or null for UNLIMITED (the default). */
+  readonly perSource: number | null;
+  /**
+   * `cps = connections waitSeconds`: more than `connections` per second closes the listener
+   * for `waitSeconds`. xinetd's built-in default is 50 10, so it is on unless set to 0,
+   * which gives null.
+   */
+  readonly cps: { readonly connections: number; readonly waitSeconds: number } | null;
+  /** `max_load`: connections are rejected while the 1-minute load average is at or above it; null when off (the default). */
+  readonly maxLoad: number | null;
+  /** `access_times`: when the service may be used; null for always (the default). */
+  readonly accessTimes: readonly TimeOfDayInterval[] | null;
+  /** `deny_time` of a SENSOR service: minutes, 'FOREVER', or null for NEVER (the default, also 0). */
+  readonly denyTime: number | 'FOREVER' | null;
+  /** `banner`: file sent to every client before the access checks; null for none. */
+  readonly banner: string | null;
+  /** `banner_success`: file sent after the access checks pass; null for none. */
+  readonly bannerSuccess: string | null;
+  /** `banner_fail`: file sent when a check rejects the client; null for none. */
+  readonly bannerFail: string | null;
+  /** `libwrap`: the daemon name for hosts.allow/hosts.deny; null picks it from the service (name or server). */
+  readonly libwrap: string | null;
+  /** `env`: NAME=value strings added to the server's environment, in order. */
+  readonly env: readonly string[];
+  /** `passenv`: names of the daemon's variables the server gets; null passes the whole environment. */
+  readonly passenv: readonly string[] | null;
+  /** `umask` applied in the server; null keeps the daemon's (its start-up umask OR 022). */
+  readonly umask: number | null;
+  /** `nice` increment for the server; null leaves the priority alone. */
+  readonly nice: number | null;
+  /** `groups = yes`: the server gets the user's supplementary groups; otherwise none. Default false. */
+  readonly groups: boolean;
+  readonly rlimits: ResourceLimits;
+  /** `redirect`: TCP connections are relayed to this host and port instead of starting a server. */
+  readonly redirect: { readonly host: string; readonly port: number } | null;
+  /** `rpc_version` of an RPC service, `N` giving min = max = N; null when not set. */
+  readonly rpcVersion: { readonly min: number; readonly max: number } | null;
+  /** `rpc_number` of an RPC UNLISTED service; null when not set. */
+  readonly rpcNumber: number | null;
+  /**
+   * `v6only`, or null when not set: the listener is then dual-stack. xinetd sets
+   * IPV6_V6ONLY whenever the service itself has the attribute, even with `no`.
+   */
+  readonly v6only: boolean | null;
   /** Where each attribute's effective value came from, keyed by attribute name. */
   readonly origins: ReadonlyMap<string, { origin: ValueOrigin; position: SourcePosition | null }>;
 }

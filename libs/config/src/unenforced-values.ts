@@ -1,12 +1,8 @@
 /** Values of attributes that xinetd-ts parses but does not act on yet. */
 
-import { accept, parseInteger, reject, type ValueResult } from './values.js';
+import type { TimeOfDayInterval } from './types.js';
+import { accept, parseInteger, parseSize, reject, type ValueResult } from './values.js';
 
-export interface TimeInterval {
-  /** Minutes after midnight, local time; both ends are inclusive. */
-  readonly start: number;
-  readonly end: number;
-}
 
 const INTERVAL = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/;
 
@@ -17,8 +13,8 @@ function minutesOf(hours: string, minutes: string): number | null {
 }
 
 /** `access_times` intervals `H:MM-H:MM`. Like xinetd, 24:00 is invalid and an interval cannot wrap past midnight. */
-export function parseAccessTimes(values: readonly string[]): ValueResult<TimeInterval[]> {
-  const intervals: TimeInterval[] = [];
+export function parseAccessTimes(values: readonly string[]): ValueResult<TimeOfDayInterval[]> {
+  const intervals: TimeOfDayInterval[] = [];
   const hint = 'write intervals such as 8:00-12:30; hours 0-23, start before end; split one that crosses midnight in two';
   for (const value of values) {
     const match = INTERVAL.exec(value);
@@ -30,22 +26,23 @@ export function parseAccessTimes(values: readonly string[]): ValueResult<TimeInt
   return accept(intervals);
 }
 
-/** `cps = connections seconds`: both unsigned; 0 connections turns the limit off. */
-export function parseCps(values: readonly string[]): ValueResult<{ connections: number; seconds: number }> {
+/** `cps = connections wait`: both unsigned; 0 connections turns the limit off. */
+export function parseCps(values: readonly string[]): ValueResult<{ connections: number; waitSeconds: number }> {
   const connections = parseInteger(values[0] ?? '', 0, 2 ** 31 - 1);
   if (!connections.ok) return connections;
-  const seconds = parseInteger(values[1] ?? '', 0, 2 ** 31 - 1);
-  if (!seconds.ok) return seconds;
-  return accept({ connections: connections.value, seconds: seconds.value });
+  const waitSeconds = parseInteger(values[1] ?? '', 0, 2 ** 31 - 1);
+  if (!waitSeconds.ok) return waitSeconds;
+  return accept({ connections: connections.value, waitSeconds: waitSeconds.value });
 }
 
-/** `deny_time`: minutes, FOREVER or NEVER (returned as -1 and 0). */
-export function parseDenyTime(word: string): ValueResult<number> {
+/** `deny_time`: minutes, FOREVER, or NEVER (returned as null, as is 0, which xinetd treats as NEVER). */
+export function parseDenyTime(word: string): ValueResult<number | 'FOREVER' | null> {
   const upper = word.toUpperCase();
-  if (upper === 'FOREVER') return accept(-1);
-  if (upper === 'NEVER') return accept(0);
+  if (upper === 'FOREVER') return accept('FOREVER');
+  if (upper === 'NEVER') return accept(null);
   const minutes = parseInteger(word, 0, 2 ** 31 - 1);
-  return minutes.ok ? minutes : reject(`invalid deny_time "${word}"`, 'use a number of minutes, FOREVER or NEVER');
+  if (!minutes.ok) return reject(`invalid deny_time "${word}"`, 'use a number of minutes, FOREVER or NEVER');
+  return accept(minutes.value === 0 ? null : minutes.value);
 }
 
 /** `rpc_version`: `N` or `N-M`. */
@@ -64,9 +61,23 @@ export function parseEnvStrings(values: readonly string[]): ValueResult<string[]
   return accept([...values]);
 }
 
-/** `redirect = host port`: the port may be a number or a tcp service name. */
+/** `redirect = host port`: the port may be a number or a tcp service name, looked up when the service is checked. */
 export function parseRedirect(values: readonly string[]): ValueResult<{ host: string; port: string }> {
   const [host = '', port = ''] = values;
   if (/^\d+$/.test(port) && Number(port) > 65535) return reject(`redirect port ${port} is out of range`, 'use a port from 0 to 65535');
   return accept({ host, port });
+}
+
+/** An `rlimit_*` size or count (K and M suffixes allowed), or UNLIMITED. */
+export function parseRlimit(word: string): ValueResult<number | 'UNLIMITED'> {
+  if (word.toUpperCase() === 'UNLIMITED') return accept('UNLIMITED');
+  const size = parseSize(word);
+  return size.ok ? size : reject(`"${word}" is neither a size nor UNLIMITED`, 'write a whole number, optionally followed by K or M, or UNLIMITED');
+}
+
+/** `rlimit_cpu`: whole seconds or UNLIMITED. */
+export function parseCpuLimit(word: string): ValueResult<number | 'UNLIMITED'> {
+  if (word.toUpperCase() === 'UNLIMITED') return accept('UNLIMITED');
+  const seconds = parseInteger(word, 0, Number.MAX_SAFE_INTEGER);
+  return seconds.ok ? seconds : reject(`"${word}" is neither a number of seconds nor UNLIMITED`, 'write whole seconds, or UNLIMITED');
 }

@@ -6,7 +6,7 @@
 
 import {
   BIND, FLAGS, GROUP, INSTANCES, LOG_ON_FAILURE, LOG_ON_SUCCESS, LOG_TYPE, NO_ACCESS, ONLY_FROM, PORT,
-  PROTOCOL, REDIRECT, SERVER, SERVER_ARGS, SOCKET_TYPE, TYPE, USER, WAIT,
+  PROTOCOL, REDIRECT, RPC_NUMBER, RPC_VERSION, SERVER, SERVER_ARGS, SOCKET_TYPE, TYPE, USER, WAIT,
   type ListSpec, type SingleSpec,
 } from './attributes.js';
 import { BUILTIN_SERVICES, hasBuiltin, PLANNED_BUILTINS } from './builtins.js';
@@ -52,6 +52,7 @@ export interface CheckedService {
   logType: LogType | null;
   logOnSuccess: Set<SuccessLogFlag>;
   logOnFailure: Set<FailureLogFlag>;
+  redirect: { host: string; port: number } | null;
 }
 
 interface Socket {
@@ -119,6 +120,7 @@ class ServiceChecker {
     const socket = this.resolveSocket();
     const wait = this.value(WAIT) ?? false;
     if (socket !== null) this.checkSocketRules(socket, wait, internal);
+    if (socket !== null) this.checkSpecialServices(socket, wait);
     if (internal && this.flags.has('NAMEINARGS')) {
       const message = 'an INTERNAL service cannot have the NAMEINARGS flag';
       this.report('CONFIG_INCOMPATIBLE_ATTRIBUTES', message, 'remove NAMEINARGS from flags', FLAGS);
@@ -127,11 +129,12 @@ class ServiceChecker {
     this.checkServer();
     const port = socket === null ? null : this.resolvePort(socket.protocol);
     this.checkTraffic();
-    if (socket === null || port === null || account === null) return null;
-    return this.finish(socket, port, account, wait);
+    const redirect = this.resolveRedirect();
+    if (socket === null || port === null || account === null || redirect === undefined) return null;
+    return { ...this.finish(socket, port, account, wait), redirect };
   }
 
-  private finish(socket: Socket, port: Port, account: Account, wait: boolean): CheckedService {
+  private finish(socket: Socket, port: Port, account: Account, wait: boolean): Omit<CheckedService, 'redirect'> {
     this.adjustFlags(wait);
     const logOnSuccess = new Set(this.items(LOG_ON_SUCCESS) as SuccessLogFlag[]);
     const logOnFailure = new Set(this.items(LOG_ON_FAILURE) as FailureLogFlag[]);
@@ -207,15 +210,43 @@ class ServiceChecker {
   /** Only attributes set in the service entry itself count, as in xinetd. */
   private checkRequired(internal: boolean): void {
     this.requireAttribute(WAIT, 'every service needs "wait = yes" or "wait = no"');
+    const redirected = this.draft.settings.has(REDIRECT);
     if (!internal) {
-      this.requireAttribute(USER, 'a service that is not INTERNAL needs the user its server runs as');
-      this.requireAttribute(SERVER, 'a service that is not INTERNAL needs the path of its server program');
+      this.requireAttribute(USER, 'a service that is not INTERNAL needs the user its server runs as (a redirect service too)');
+      if (!redirected) this.requireAttribute(SERVER, 'a service that is not INTERNAL needs the path of its server program');
       if (this.flags.has('NAMEINARGS')) {
         this.requireAttribute(SERVER_ARGS, 'with NAMEINARGS, the first server_args word is argv[0]');
       }
     }
-    if (this.types.has('UNLISTED')) {
+    if (this.types.has('RPC')) this.checkRpcRequired();
+    else if (this.isMuxClient()) this.requireAttribute(PROTOCOL, 'a TCPMUX service needs "protocol = tcp"');
+    else if (this.types.has('UNLISTED')) {
       this.requireAttribute(PORT, 'an UNLISTED service is not looked up in the services file, so it needs a port');
+    }
+  }
+
+  private checkRpcRequired(): void {
+    this.requireAttribute(PROTOCOL, 'an RPC service needs its protocol, tcp or udp');
+    this.requireAttribute(RPC_VERSION, 'an RPC service needs the version or range of versions it serves');
+    if (this.types.has('UNLISTED')) this.requireAttribute(RPC_NUMBER, 'an UNLISTED RPC service is not looked up in /etc/rpc, so it needs its program number');
+  }
+
+  private isMuxClient(): boolean {
+    return this.types.has('TCPMUX') || this.types.has('TCPMUXPLUS');
+  }
+
+  /** Applies xinetd's rules for redirect and TCPMUX services. */
+  private checkSpecialServices(socket: Socket, wait: boolean): void {
+    if (this.draft.settings.has(REDIRECT)) {
+      const hint = 'a redirect service relays tcp connections: use socket_type stream, "wait = no" and no NAMEINARGS';
+      if (socket.protocol !== 'tcp') this.report('CONFIG_INCOMPATIBLE_ATTRIBUTES', 'only tcp services can be redirected', hint, REDIRECT);
+      if (wait) this.report('CONFIG_INCOMPATIBLE_ATTRIBUTES', 'a redirect service must not wait', hint, WAIT);
+      if (this.flags.has('NAMEINARGS')) this.report('CONFIG_INCOMPATIBLE_ATTRIBUTES', 'a redirect service cannot have NAMEINARGS', hint, FLAGS);
+    }
+    if (this.isMuxClient()) {
+      const hint = 'a TCPMUX service is started by the tcpmux service: write "type = TCPMUX UNLISTED" and "protocol = tcp"';
+      if (!this.types.has('UNLISTED')) this.report('CONFIG_INCOMPATIBLE_ATTRIBUTES', 'a TCPMUX service needs UNLISTED in type', hint, TYPE);
+      if (socket.protocol !== 'tcp') this.report('CONFIG_INCOMPATIBLE_ATTRIBUTES', 'a TCPMUX service needs protocol tcp', hint, PROTOCOL);
     }
   }
 
@@ -258,7 +289,8 @@ class ServiceChecker {
       const message = 'socket_type dgram with "wait = no" would start a server for every datagram';
       this.report('CONFIG_DGRAM_NO_WAIT', message, 'set "wait = yes"', WAIT);
     }
-    if (internal && !hasBuiltin(this.draft.name, socketType)) this.reportUnknownBuiltin(socketType);
+    // A SENSOR service runs xinetd's sensor built-in, whatever its name.
+    if (internal && !this.flags.has('SENSOR') && !hasBuiltin(this.draft.name, socketType)) this.reportUnknownBuiltin(socketType);
   }
 
   private reportUnknownBuiltin(socketType: SocketType): void {
@@ -294,12 +326,17 @@ class ServiceChecker {
   /** Resolves the port. A listed service takes it from the services file, and a written port must agree. */
   private resolvePort(protocol: string): Port | null {
     const written = this.value(PORT);
+    // An RPC service binds a port the kernel picks, and a TCPMUX one listens on none of its own.
+    if (this.types.has('RPC') || this.isMuxClient()) return { port: written ?? 0, lookedUp: false };
     if (this.types.has('UNLISTED')) return written === undefined ? null : { port: written, lookedUp: false };
     const name = this.draft.name;
     const file = this.context.system.paths.services;
-    const known = this.context.system.services()?.port(name, protocol);
+    const services = this.context.system.services();
+    const known = services?.port(name, protocol);
     if (known === undefined) {
-      const hint = 'add "type = UNLISTED" and a port for a service that is not in the services file';
+      const suggestion = services === null ? null : didYouMean(name, services.names(protocol));
+      const unlisted = 'add "type = UNLISTED" and a port for a service that is not in the services file';
+      const hint = suggestion === null ? unlisted : `${suggestion} Or ${unlisted}`;
       this.report('CONFIG_UNKNOWN_SERVICE_PORT', `service name "${name}" with protocol ${protocol} is not in ${file}`, hint);
       return null;
     }
@@ -311,9 +348,21 @@ class ServiceChecker {
     return { port: known, lookedUp: written === undefined };
   }
 
+  /** Returns the redirect target with a numeric port, null without redirect, or undefined after reporting. */
+  private resolveRedirect(): CheckedService['redirect'] | undefined {
+    const target = this.value(REDIRECT);
+    if (target === undefined) return null;
+    if (/^\d+$/.test(target.port)) return { host: target.host, port: Number(target.port) };
+    const port = this.context.system.services()?.port(target.port, 'tcp');
+    if (port !== undefined) return { host: target.host, port };
+    const message = `redirect port "${target.port}" is not a tcp service in ${this.context.system.paths.services}`;
+    this.report('CONFIG_UNKNOWN_SERVICE_PORT', message, 'give the port as a number', REDIRECT);
+    return undefined;
+  }
+
   /** TRAFFIC counts the bytes a redirect service forwards, so it means nothing elsewhere. */
   private checkTraffic(): void {
-    if (!this.items(LOG_ON_SUCCESS).includes('TRAFFIC')) return;
+    if (!this.items(LOG_ON_SUCCESS).includes('TRAFFIC') || this.draft.settings.has(REDIRECT)) return;
     const message = 'log_on_success TRAFFIC is only valid for a redirect service';
     this.report('CONFIG_INCOMPATIBLE_ATTRIBUTES', message, 'remove TRAFFIC from log_on_success', LOG_ON_SUCCESS);
   }

@@ -107,10 +107,12 @@ describe('values of attributes not enforced yet', () => {
   });
 
   it('parses cps, deny_time, rpc_version and env', () => {
-    expect(parseCps(['25', '30'])).toEqual({ ok: true, value: { connections: 25, seconds: 30 } });
+    expect(parseCps(['25', '30'])).toEqual({ ok: true, value: { connections: 25, waitSeconds: 30 } });
     expect(parseCps(['x', '30']).ok).toBe(false);
-    expect(parseDenyTime('FOREVER')).toEqual({ ok: true, value: -1 });
-    expect(parseDenyTime('never')).toEqual({ ok: true, value: 0 });
+    expect(parseDenyTime('FOREVER')).toEqual({ ok: true, value: 'FOREVER' });
+    expect(parseDenyTime('never')).toEqual({ ok: true, value: null });
+    expect(parseDenyTime('0')).toEqual({ ok: true, value: null });
+    expect(parseDenyTime('15')).toEqual({ ok: true, value: 15 });
     expect(parseDenyTime('soon').ok).toBe(false);
     expect(parseRpcVersion('2-4')).toEqual({ ok: true, value: { min: 2, max: 4 } });
     expect(parseRpcVersion('4-2').ok).toBe(false);

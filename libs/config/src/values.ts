@@ -73,11 +73,6 @@ export function parseSize(word: string): ValueResult<number> {
   return accept(Number(match[1]) * unit);
 }
 
-export function parseSizeOrUnlimited(word: string): ValueResult<number | null> {
-  if (word.toUpperCase() === 'UNLIMITED') return accept(null);
-  return parseSize(word);
-}
-
 export function parseOctal(word: string, max: number): ValueResult<number> {
   const value = /^[0-7]+$/.test(word) ? Number.parseInt(word, 8) : Number.NaN;
   if (Number.isNaN(value) || value > max) {

@@ -56,7 +56,12 @@ function classicParts(config: ServiceConfig, kind: ServiceEvent['event']): LineP
   }
 }
 
+/** How many error messages are kept for the start-up report; the log has them all. */
+const MAX_KEPT_PROBLEMS = 20;
+
 export class EventLog {
+  /** The first error and critical messages, for the start-up summary. */
+  readonly problems: string[] = [];
   private readonly options: EventLogOptions;
   private readonly sinks: SinkPool;
   private readonly program: FileSink | null;
@@ -119,6 +124,9 @@ export class EventLog {
   }
 
   message(message: DaemonMessage): void {
+    if ((message.severity === 'ERROR' || message.severity === 'CRITICAL') && this.problems.length < MAX_KEPT_PROBLEMS) {
+      this.problems.push(message.text);
+    }
     const line = formatProgramLine(new Date(), PROGRAM_NAME, process.pid, message);
     if (this.program) this.program.write(line);
     else this.options.stderr.write(`${line}\n`);
@@ -139,6 +147,11 @@ export class EventLog {
 
   flush(): void {
     this.sinks.flushAll();
+  }
+
+  /** Writes out every buffered line, waiting up to a second for files still being opened. */
+  settle(): Promise<void> {
+    return this.sinks.settleAll(1000);
   }
 
   private service(config: ServiceConfig, event: ServiceEvent): void {

@@ -47,6 +47,22 @@ export class FileSink {
     }
   }
 
+  /** Waits until the file is open, at most `timeoutMs`, then writes out what is buffered. */
+  async settle(timeoutMs: number): Promise<void> {
+    // sonic-boom opens the file asynchronously and keeps fd at -1 until then.
+    const opening = (this.destination as unknown as { fd: number }).fd < 0;
+    if (opening && !this.failed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.destination.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.flush();
+  }
+
   close(): void {
     this.flush();
     this.destination.end();
@@ -85,5 +101,9 @@ export class SinkPool {
 
   flushAll(): void {
     for (const sink of this.sinks.values()) sink.flush();
+  }
+
+  async settleAll(timeoutMs: number): Promise<void> {
+    await Promise.all([...this.sinks.values()].map((sink) => sink.settle(timeoutMs)));
   }
 }
