@@ -44,8 +44,8 @@ function makeSources(rand, count) {
 }
 
 /**
- * Yields [date, classicBody, jsonFields] for `lines` events spread over the year before
- * `end`; the last tenth of them falls in the last day, so `--since 1d` has work to do.
+ * Yields [date, classicBody, jsonFields, pid] for `lines` events spread over the year
+ * before `end`. The last tenth falls in the last day, so `--since 1d` has work to do.
  */
 function* events(lines, end, sourceCount) {
   const rand = random(42);

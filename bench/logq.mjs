@@ -2,7 +2,7 @@
 /**
  * The logq benchmark: generates a synthetic xinetd log (syslog-prefixed classic lines and
  * the same events as JSONL), measures logq's ingest rate and the latency of two questions,
- * then asks the same questions of the tools an administrator would otherwise use on the
+ * then runs the same questions through the tools an administrator would otherwise use on the
  * same syslog file: grep -c (the floor), Debian's lnav in headless SQL mode, and
  * fail2ban-regex with the stock xinetd-fail filter.
  *

@@ -24,9 +24,9 @@ function checkTarget(directory: string): void {
 }
 
 /**
- * The day is the UTC date, so a partition means the same on every machine. The path of
- * the COPY target cannot be a bound parameter in DuckDB, so it is written as a quoted
- * SQL literal, with quotes doubled.
+ * Builds the COPY statement. The day is the UTC date, so a partition means the same on
+ * every machine. DuckDB takes no bound parameter for the COPY target, so the path is
+ * written as a quoted SQL literal, with quotes doubled.
  */
 function copyStatement(directory: string, condition: string): string {
   const literal = `'${directory.replace(/'/g, "''")}'`;

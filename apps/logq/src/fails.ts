@@ -43,18 +43,6 @@ export async function failsQuestion(database: Database, options: FailsOptions): 
   };
 }
 
-/** Queries the FAIL groups, most frequent first. */
-export async function queryFails(options: FailsOptions, io: CliIo): Promise<Record<string, unknown>[]> {
-  const database = await openEvents(options, io);
-  try {
-    const question = await failsQuestion(database, options);
-    const reader = await database.connection.runAndReadAll(question.sql, question.params);
-    return reader.getRowObjectsJS();
-  } finally {
-    database.close();
-  }
-}
-
 /** Describes an empty result: which time range and filters found nothing. */
 export function describeNoFails(options: FailsOptions, databasePath: string): string {
   let text = 'no FAIL events';

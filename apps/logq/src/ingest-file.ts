@@ -88,7 +88,7 @@ async function openLogFile(path: string): Promise<{ handle: FileHandle; source: 
     return describeOpenError(path, error);
   }
   if (stats.isDirectory()) {
-    return new LogqError('LOGQ_FILE_IS_DIRECTORY', `${path}: is a directory with no files in it, so nothing was loaded from it. Pass the directory that holds the logs`);
+    return new LogqError('LOGQ_FILE_IS_DIRECTORY', `${path}: is a directory with no files in it, so nothing was loaded from it. Pass the directory that contains the logs`);
   }
   if (!stats.isFile()) {
     return new LogqError(

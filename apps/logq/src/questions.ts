@@ -158,12 +158,12 @@ export async function sessionsQuestion(database: Database, options: QuestionOpti
   };
 }
 
-/** The local zone name, so that day buckets start at local midnight. */
+/** Returns the local zone name, so that day buckets start at local midnight. */
 function localZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/** `timeline`: events per time bucket, split by kind unless --by says otherwise. */
+/** `timeline`: events per time bucket, split by kind unless --by names other groups. */
 export async function timelineQuestion(database: Database, options: QuestionOptions): Promise<Question> {
   const bucketText = options.bucket ?? '1h';
   const bucketMs = parseDuration(bucketText);

@@ -19,10 +19,10 @@ export interface SqlParser {
 }
 
 /**
- * DuckDB's read_text needs valid UTF-8, and the JS parser strips a CR before a newline
- * but keeps it in the stored line; batches with either case take the JS path whole. So
- * do JSONL batches: V8's JSON.parse read 200,000 lines about twice as fast as DuckDB's
- * per-field JSON functions (one trial each on the 2-core machine, bench/logq-generate.mjs).
+ * Tests whether a batch may take the fast path. DuckDB's read_text needs valid UTF-8, and
+ * the JS parser strips a CR before a newline but keeps it in the stored line, so batches
+ * with either take the JS path whole. JSONL batches do too, because V8's JSON.parse read
+ * 200,000 lines about twice as fast as DuckDB's JSON functions (one trial each, 2 cores).
  */
 export function canParseInSql(data: Buffer): boolean {
   return data[0] !== 0x7b && data.indexOf(0x0d) < 0 && isUtf8(data);

@@ -43,7 +43,7 @@ function mappedToIpv4(text: string): string {
   return `CASE WHEN regexp_full_match(${text}, '${MAPPED}') THEN substr(${text}, 8) ELSE ${text} END`;
 }
 
-/** A digits capture that JavaScript's Number() reads, within the INTEGER column. */
+/** Tests that a digits capture, read as JavaScript's Number() reads it, fits the INTEGER column. */
 function fitsInteger(text: string): string {
   return `(${text} = '' OR try_cast(${text} AS INTEGER) IS NOT NULL)`;
 }
@@ -119,18 +119,18 @@ function textOf(name: string): string {
   return `(${field(name)}->>'$')`;
 }
 
-/** A JSON number that the JS parser keeps as an integer: null when absent or not a number. */
+/** Reads a JSON integer as the JS parser keeps it, giving null when absent or not a number. */
 function jsonInteger(name: string): string {
   return `CASE WHEN ${typeOf(name)} IN ('UBIGINT', 'BIGINT') THEN try_cast(${textOf(name)} AS INTEGER) END`;
 }
 
-/** Whether a JSON field is absent, not a number (both read as null), or an integer that fits. */
+/** Tests that a JSON field is absent, not a number (both read as null), or an integer that fits. */
 function jsonIntegerFits(name: string, min = -2147483648, max = 2147483647): string {
   return `(coalesce(${typeOf(name)}, 'NULL') NOT IN ('UBIGINT', 'BIGINT', 'DOUBLE')
     OR (${typeOf(name)} IN ('UBIGINT', 'BIGINT') AND try_cast(${textOf(name)} AS BIGINT) BETWEEN ${min} AND ${max}))`;
 }
 
-/** Whether a JSON byte count is absent, not a number, or a whole number that JavaScript holds exactly. */
+/** Tests that a JSON byte count is absent, not a number, or a whole number below 2^53. */
 function jsonCountFits(name: string): string {
   return `(coalesce(${typeOf(name)}, 'NULL') NOT IN ('UBIGINT', 'BIGINT', 'DOUBLE')
     OR (${typeOf(name)} = 'UBIGINT' AND try_cast(${textOf(name)} AS BIGINT) <= 9007199254740991))`;
@@ -197,5 +197,3 @@ SELECT $file_id, $base + n, time, coalesce(host, $host), kind, service, pid, sou
 FROM parsed WHERE ok`;
 
 export const LEFTOVER_SQL = 'SELECT n, line FROM parsed WHERE NOT ok ORDER BY n';
-
-export const FUTURE_SQL = 'SELECT count(*), min(n) FROM parsed WHERE ok AND time > $future';
