@@ -94,9 +94,11 @@ async function ingestAll(
   for (const file of files) {
     const { summary, error } = await ingestFile(target, file.path, file.absolutePath);
     if (error) {
+      progress.pause();
       io.stderr.write(formatError(error));
       failed++;
     }
+    progress.pause();
     if (!error || summary.linesRead > 0) io.stdout.write(formatSummary(summary));
     addTotals(totals, summary);
   }

@@ -10,6 +10,7 @@ const SHOW_AFTER_MS = 1000;
 
 export class IngestProgress {
   private bar: cliProgress.SingleBar | null = null;
+  private due = false;
   private done = 0;
   private readonly timer: NodeJS.Timeout | null;
 
@@ -21,7 +22,18 @@ export class IngestProgress {
     this.timer?.unref();
   }
 
+  /** Clears the bar so that a line can be written; the next advance draws it again. */
+  pause(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+
+  private ensureShown(): void {
+    if (this.due && !this.bar) this.show();
+  }
+
   private show(): void {
+    this.due = true;
     this.bar = new cliProgress.SingleBar(
       {
         stream: this.stderr as NodeJS.WritableStream,
@@ -36,6 +48,7 @@ export class IngestProgress {
 
   advance(bytes: number): void {
     this.done += bytes;
+    this.ensureShown();
     this.bar?.update(toMegabytes(this.done));
   }
 
