@@ -34,7 +34,7 @@ const COUNT_SQL = `SELECT count(*) FILTER (WHERE ok), count(*) FILTER (WHERE ok 
 /** A failed statement of the fast path: logq's bug, not the input's, and it aborts the transaction. */
 export class SqlPathError extends Error {
   constructor(cause: unknown) {
-    super(`the SQL parser failed (set LOGQ_PARSER=js to ingest without it): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`the SQL parser failed (unset LOGQ_PARSER to ingest without it): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'SqlPathError';
   }
 }

@@ -47,7 +47,7 @@ const COLUMNS = `line_number, epoch_ms(time) AS time, host, kind::VARCHAR AS kin
 
 async function load(parser: 'js' | 'sql', file: string): Promise<{ events: unknown[]; rejects: unknown[] }> {
   const db = join(makeTempDir(), 'logq.duckdb');
-  const env = parser === 'js' ? { LOGQ_PARSER: 'js' } : {};
+  const env = { LOGQ_PARSER: parser };
   const result = await runLogq(['ingest', '--db', db, '--host', 'fallback', file], { env, now: new Date(2026, 11, 31) });
   expect(result.stderr).toBe('');
   return {

@@ -1,6 +1,6 @@
 /**
- * The fast path of ingest: DuckDB splits and parses a chunk of log lines in SQL, in
- * parallel, instead of one JavaScript call per line. It covers the common forms (classic
+ * The SQL path of ingest (LOGQ_PARSER=sql): DuckDB splits and parses a chunk of log lines
+ * in SQL, in parallel, instead of one JavaScript call per line. It covers the common forms (classic
  * file-log service lines, RFC 3164 syslog service lines tagged `host xinetd[pid]:`, and
  * the daemon's JSONL) exactly as the parser in libs/logformat reads them. Any line it
  * does not accept (other prefixes, daemon messages, bad values) goes back to that parser,
