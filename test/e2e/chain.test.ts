@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,9 +179,13 @@ describe('xinetd-ts end to end', () => {
 
   it('keeps the running config when the new one has errors', async () => {
     writeFileSync(configFile, `${configText(dir)}\nservice broken\n{\n\tsocket_type = stream\n\twait = no\n\tserver = /nonexistent\n}\n`);
+    // As logrotate does: rename first, then signal; the refused reload must still reopen.
+    renameSync(join(dir, 'services.log'), join(dir, 'services.log.1'));
     daemon.process.kill('SIGHUP');
     await waitFor('the failed reload', () => (/reconfiguration failed/.test(programLog()) ? true : undefined));
     expect(await request(daemon.ports.get('echo-stream')!, 'ok\n', 'ok\n')).toBe('ok\n');
+    await waitFor('the START line in the reopened log', () => (/START: echo-stream/.test(serviceLog()) ? true : undefined));
+    expect(readIfExists(join(dir, 'services.log.1'))).not.toBe('');
   });
 
   it('exits on SIGTERM and removes its pidfile', async () => {
@@ -193,7 +197,7 @@ describe('xinetd-ts end to end', () => {
 
   it('lets logq find the refused source in the classic log', () => {
     const db = join(dir, 'classic.duckdb');
-    logq(['ingest', '--db', db, join(dir, 'services.log')]);
+    logq(['ingest', '--db', db, join(dir, 'services.log.1'), join(dir, 'services.log')]);
     const rows = JSON.parse(logq(['fails', '--db', db, '--since', '1d', '--json'])) as Record<string, unknown>[];
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ source: '127.0.0.2', service: 'private', count: 1 });

@@ -40,7 +40,7 @@ const CASES: Array<[string, string[], number]> = [
   ['swat', [], 1],
   ['amanda', [], 1],
   ['internal', ['daytime-stream', 'daytime-dgram', 'echo-stream', 'echo-dgram', 'time-stream', 'time-dgram'], 0],
-  ['sensor', ['daytime'], 1],
+  ['sensor', ['telnet', 'daytime'], 0],
   ['redirect', [], 1],
 ];
 

@@ -23,9 +23,10 @@ interface Traffic {
   refused: number;
 }
 
+/** The service turns cps off: the clients make more than xinetd's default 50 connections a second. */
 function configText(serviceLog: string): string {
   return `defaults\n{\n\tbind = 127.0.0.1\n\tlog_type = FILE ${serviceLog}\n\tlog_on_success = PID HOST EXIT DURATION\n\tlog_on_failure = HOST\n}\n
-service echo\n{\n\tid = guarded\n\ttype = INTERNAL UNLISTED\n\tsocket_type = stream\n\tprotocol = tcp\n\tport = 0\n\twait = no\n\tonly_from = 127.0.0.1\n}\n`;
+service echo\n{\n\tid = guarded\n\ttype = INTERNAL UNLISTED\n\tsocket_type = stream\n\tprotocol = tcp\n\tport = 0\n\twait = no\n\tonly_from = 127.0.0.1\n\tcps = 0 0\n}\n`;
 }
 
 /** Our snippet with its paths moved into `dir`. */

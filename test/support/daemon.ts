@@ -47,9 +47,9 @@ function parseSummary(text: string): Map<string, number> | undefined {
   return ports;
 }
 
-/** Starts the daemon in the foreground and resolves once its start-up summary is printed. */
-export async function startDaemon(args: string[]): Promise<RunningDaemon> {
-  const child = spawn(process.execPath, [DAEMON_BIN, '-dontfork', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts the daemon in the foreground, with `env` added to this process's environment, and resolves once its start-up summary is printed. */
+export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningDaemon> {
+  const child = spawn(process.execPath, [DAEMON_BIN, '-dontfork', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;

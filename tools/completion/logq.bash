@@ -4,13 +4,13 @@ _logq() {
   local command= i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      --db|--host|--by|--from|--since|--until|--source|--service|--kind|--limit|--bucket|--parquet) ((i++)) ;;
+      --db|--host|--by|--from|--since|--until|--source|--service|--kind|--limit|--bucket|--parquet|-o|--output|--allow|--max-retry|--find-time|--ban-time|--reasons|--block-hosts|--write|--reload) ((i++)) ;;
       -*) ;;
       *) command=${COMP_WORDS[i]}; break ;;
     esac
   done
   case $command in
-    '') COMPREPLY=($(compgen -W "ingest fails top services sessions timeline query export help -V --version -h --help" -- "$cur")) ;;
+    '') COMPREPLY=($(compgen -W "ingest fails top services sessions timeline query export report suggest help -V --version -h --help" -- "$cur")) ;;
     ingest)
       case $prev in
         --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -58,8 +58,20 @@ _logq() {
         --parquet|--service|--host) COMPREPLY=(); return ;;
       esac
       COMPREPLY=($(compgen -W "--parquet --db --service --host -h --help" -- "$cur")) ;;
+    report)
+      case $prev in
+        --db|-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --since|--until|--service|--allow) COMPREPLY=(); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--db -o --output --since --until --service --allow --include-loopback -h --help" -- "$cur")) ;;
+    suggest)
+      case $prev in
+        --db|--write) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --since|--until|--service|--max-retry|--find-time|--ban-time|--reasons|--block-hosts|--allow|--reload) COMPREPLY=(); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--db --since --until --service --max-retry --find-time --ban-time --reasons --block-hosts --allow --include-loopback --write --reload -h --help" -- "$cur")) ;;
     help)
-      COMPREPLY=($(compgen -W "ingest fails top services sessions timeline query export help" -- "$cur")) ;;
+      COMPREPLY=($(compgen -W "ingest fails top services sessions timeline query export report suggest help" -- "$cur")) ;;
   esac
 }
 complete -o filenames -F _logq logq

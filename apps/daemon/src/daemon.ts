@@ -4,6 +4,7 @@
  * service did not change.
  */
 import { formatDiagnostic, loadConfig, type Diagnostic, type LoadedConfig, type ServiceConfig } from '#config';
+import { AccessControl } from './access/control.js';
 import { dispatchConnection, dispatchDatagram, type DispatchContext } from './dispatch.js';
 import { DatagramListener, StreamListener, type BoundAddress } from './listener.js';
 import type { EventLog } from './log/event-log.js';
@@ -43,7 +44,7 @@ export function unsupportedReason(config: ServiceConfig): string | null {
   // An internal dgram service replies to each datagram itself, which is what wait = yes means for it.
   if (config.wait && !(internal && config.socketType === 'dgram')) return 'wait = yes is not supported yet';
   if (!internal && config.socketType === 'dgram') return 'external dgram servers are not supported yet';
-  if (internal && !findBuiltin(config.name, config.socketType)) return `there is no internal ${config.socketType} service named ${config.name}`;
+  if (internal && !config.flags.has('SENSOR') && !findBuiltin(config.name, config.socketType)) return `there is no internal ${config.socketType} service named ${config.name}`;
   return null;
 }
 
@@ -63,12 +64,11 @@ export class Daemon {
   constructor(settings: DaemonSettings, log: EventLog) {
     this.settings = settings;
     this.log = log;
-    this.context = {
-      log,
-      environment: settings.environment,
-      processLimit: settings.processLimit,
-      runningCount: () => this.runningCount(),
-    };
+    const runningCount = () => this.runningCount();
+    // One AccessControl for the daemon's life, so that the sensor deny list survives reloads.
+    const isActive = (service: Service) => !this.stopping && [...this.services.values()].includes(service);
+    const access = new AccessControl({ log, processLimit: settings.processLimit, runningCount, isActive }, settings.environment);
+    this.context = { log, environment: settings.environment, processLimit: settings.processLimit, runningCount, access };
   }
 
   runningCount(): number {
@@ -120,6 +120,8 @@ export class Daemon {
         `reconfiguration failed: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${this.settings.configFile}${which}; ` +
           'keeping the running configuration until every error is fixed',
       );
+      // A SIGHUP from logrotate still has to move the logs to new files.
+      this.log.reopen(this.configs());
       return;
     }
     const wanted = new Map(this.usable(loaded).map((config) => [listenerKey(config), config]));
@@ -149,6 +151,7 @@ export class Daemon {
    */
   async stop(killServers: boolean): Promise<void> {
     this.stopping = true;
+    this.context.access.close();
     for (const service of this.services.values()) service.listener?.close();
     if (killServers) await this.terminateAll([...this.services.values()]);
     this.log.warning('Exiting...');

@@ -5,8 +5,8 @@
 import { constants } from 'node:os';
 import type dgram from 'node:dgram';
 import type net from 'node:net';
-import { checkAddress } from '#acl';
-import { normalizeAddress, type FailReason, type Source } from '#logformat';
+import { normalizeAddress, type Source } from '#logformat';
+import type { AccessControl } from './access/control.js';
 import { findBuiltin } from './internal/index.js';
 import type { EventLog } from './log/event-log.js';
 import type { RunningServer, Service } from './service.js';
@@ -20,24 +20,12 @@ export interface DispatchContext {
   processLimit: number | null;
   /** Servers running over all services. */
   runningCount(): number;
+  access: AccessControl;
 }
 
 function streamSource(socket: net.Socket): Source {
   const ip = socket.remoteAddress === undefined ? null : normalizeAddress(socket.remoteAddress);
   return { ip, port: socket.remotePort };
-}
-
-/** Returns the reason the request is refused, or null when it may proceed. */
-function refusal(context: DispatchContext, service: Service, source: Source, counted: boolean): FailReason | null {
-  const { instances } = service.config;
-  if (counted && instances !== null && service.running.size >= instances) return 'service_limit';
-  if (counted && context.processLimit !== null && context.runningCount() >= context.processLimit) return 'process_limit';
-  const verdict = checkAddress(source.ip, service.rules.onlyFrom, service.rules.noAccess);
-  if (!verdict.allowed) {
-    context.log.debug(`service ${service.config.id}: ${verdict.decision}${verdict.rule ? ` (${verdict.rule})` : ''} for ${source.ip}`);
-    return 'address';
-  }
-  return null;
 }
 
 function track(service: Service, server: RunningServer): void {
@@ -108,14 +96,10 @@ export function dispatchConnection(context: DispatchContext, service: Service, s
   const source = streamSource(socket);
   const internal = service.config.types.has('INTERNAL');
   const counted = !internal || findBuiltin(service.config.name, 'stream')?.forks === true;
-  const reason = refusal(context, service, source, counted);
-  if (reason !== null) {
-    context.log.failed(service.config, reason, source);
-    socket.destroy();
-    return;
-  }
-  if (internal) serveInternal(context, service, socket, source);
-  else serveExternal(context, service, socket, source);
+  void context.access.admit({ service, source, socket, counted }, () => {
+    if (internal) serveInternal(context, service, socket, source);
+    else serveExternal(context, service, socket, source);
+  });
 }
 
 /** Handles one datagram of an internal dgram service, which xinetd serves without forking. */
@@ -127,13 +111,10 @@ export function dispatchDatagram(
   socket: dgram.Socket,
 ): void {
   const source: Source = { ip: normalizeAddress(remote.address), port: remote.port };
-  const reason = refusal(context, service, source, false);
-  if (reason !== null) {
-    context.log.failed(service.config, reason, source);
-    return;
-  }
-  const builtin = findBuiltin(service.config.name, 'dgram');
-  context.log.started(service.config, 0, source);
-  const reply = builtin?.reply?.(message, new Date()) ?? null;
-  if (reply !== null) socket.send(reply, remote.port, remote.address);
+  void context.access.admit({ service, source, socket: null, counted: false }, () => {
+    const builtin = findBuiltin(service.config.name, 'dgram');
+    context.log.started(service.config, 0, source);
+    const reply = builtin?.reply?.(message, new Date()) ?? null;
+    if (reply !== null) socket.send(reply, remote.port, remote.address);
+  });
 }

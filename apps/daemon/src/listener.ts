@@ -40,7 +40,9 @@ function listenTcp(server: net.Server, host: string, port: number): Promise<void
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);
-    server.listen({ host, port, ipv6Only: false, backlog: 64, exclusive: true }, () => {
+    // A burst larger than the backlog makes Linux drop handshakes, and those clients then
+    // wait for SYN-ACK retransmissions, up to a minute; 1024 absorbs a 2,000-connection flood.
+    server.listen({ host, port, ipv6Only: false, backlog: 1024, exclusive: true }, () => {
       server.off('error', onError);
       resolve();
     });

@@ -4,8 +4,9 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { ServiceConfig } from '#config';
-import { AclError, isNumericToken, parseAddressRule, type AddressRule } from '#acl';
+import { AclError, buildAddressRule, type AddressRule, type NetworkTable } from '#acl';
 import type { Source } from '#logformat';
+import { networkTable } from './access/networks.js';
 import type { BoundAddress, Listener } from './listener.js';
 
 export interface RunningServer {
@@ -25,16 +26,11 @@ export interface AddressRules {
   problems: string[];
 }
 
-function parseTokens(config: ServiceConfig, attribute: string, tokens: readonly string[], problems: string[]): AddressRule[] {
+function parseTokens(config: ServiceConfig, attribute: string, tokens: readonly string[], problems: string[], networks: NetworkTable): AddressRule[] {
   const rules: AddressRule[] = [];
   for (const token of tokens) {
-    if (!isNumericToken(token)) {
-      // TODO: resolve host names, .domain suffixes and /etc/networks names. Until then they match no client.
-      problems.push(`service ${config.id}: ${attribute} entry "${token}" is a host name, which is not supported yet; it matches no client`);
-      continue;
-    }
     try {
-      rules.push(parseAddressRule(token));
+      rules.push(buildAddressRule(token, networks));
     } catch (error) {
       if (!(error instanceof AclError)) throw error;
       problems.push(`service ${config.id}: ${attribute}: ${error.message}; the entry is ignored`);
@@ -46,8 +42,9 @@ function parseTokens(config: ServiceConfig, attribute: string, tokens: readonly 
 /** Builds the address rules; an unusable token is left out, so an all-bad only_from denies everyone. */
 export function buildAddressRules(config: ServiceConfig): AddressRules {
   const problems: string[] = [];
-  const onlyFrom = config.onlyFrom === null ? null : parseTokens(config, 'only_from', config.onlyFrom, problems);
-  const noAccess = parseTokens(config, 'no_access', config.noAccess, problems);
+  const networks = networkTable();
+  const onlyFrom = config.onlyFrom === null ? null : parseTokens(config, 'only_from', config.onlyFrom, problems, networks);
+  const noAccess = parseTokens(config, 'no_access', config.noAccess, problems, networks);
   return { onlyFrom, noAccess, problems };
 }
 

@@ -7,6 +7,8 @@ import { addExportCommand } from './export.js';
 import { runIngest, type IngestOptions } from './ingest.js';
 import { DB_HELP, addCommonOptions, addQueryCommand, addServicesCommand, addSessionsCommand, addTimelineCommand, addTopCommand, type SetStatus } from './question-commands.js';
 import type { CliIo } from './io.js';
+import { addReportCommand } from './report/command.js';
+import { addSuggestCommand } from './suggest/command.js';
 
 // The same relative path from src/ (tests) and dist/ (the built CLI).
 const packageJson = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -63,5 +65,7 @@ export function buildProgram(io: CliIo, setStatus: (status: ExitStatus) => void)
   addTimelineCommand(program, io, setStatus);
   addQueryCommand(program, io, setStatus);
   addExportCommand(program, io, setStatus);
+  addReportCommand(program, io, setStatus);
+  addSuggestCommand(program, io, setStatus);
   return program;
 }

@@ -7,18 +7,21 @@
 import ipaddr from 'ipaddr.js';
 import { AclError } from './errors.js';
 
-type Address = ipaddr.IPv4 | ipaddr.IPv6;
+export type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
 export interface Network {
   address: Address;
   prefixLength: number;
 }
 
-export interface AddressRule {
-  /** The token as written in the config. */
-  text: string;
-  networks: Network[];
-}
+/**
+ * One `only_from`/`no_access` entry. Numeric entries and /etc/networks names become
+ * networks; a host name or `.domain` suffix is compared with the client's confirmed name.
+ */
+export type AddressRule =
+  | { kind: 'network'; text: string; networks: Network[] }
+  | { kind: 'host'; text: string; name: string }
+  | { kind: 'domain'; text: string; suffix: string };
 
 /** Returns the prefix length of an IPv4 rule as xinetd reads it: zero octets on the right are wildcards. */
 function wildcardPrefix(address: ipaddr.IPv4): number {
@@ -75,7 +78,7 @@ export function isNumericToken(token: string): boolean {
 }
 
 /** Parses one numeric `only_from`/`no_access` token, or throws an AclError naming it. */
-export function parseAddressRule(token: string): AddressRule {
+export function parseAddressRule(token: string): AddressRule & { kind: 'network' } {
   if (token.includes(',') && !token.includes('{')) {
     throw new AclError('ACL_BAD_ADDRESS', token, 'remove the comma: list addresses separated by spaces');
   }
@@ -83,7 +86,7 @@ export function parseAddressRule(token: string): AddressRule {
   if (token.includes('{')) networks = parseFactorized(token);
   else if (token.includes('/')) networks = [parseCidr(token)];
   else networks = [parsePlain(token)];
-  return { text: token, networks };
+  return { kind: 'network', text: token, networks };
 }
 
 /** Parses a client address, turning an IPv4-mapped IPv6 address into IPv4. */
@@ -96,9 +99,9 @@ export function parseClient(ip: string): Address | null {
  * Returns the prefix length of the network of `rule` that contains `client`, on a 128-bit
  * scale so that IPv4 and IPv6 rules compare, or -1 when none does.
  */
-export function matchLength(rule: AddressRule, client: Address): number {
+export function matchLength(networks: readonly Network[], client: Address): number {
   let best = -1;
-  for (const network of rule.networks) {
+  for (const network of networks) {
     if (network.address.kind() !== client.kind()) continue;
     if (!client.match(network.address, network.prefixLength)) continue;
     const scaled = network.address.kind() === 'ipv4' ? network.prefixLength + 96 : network.prefixLength;

@@ -1,3 +1,10 @@
-export { parseAddressRule, parseClient, isNumericToken, type AddressRule, type Network } from './address.js';
-export { checkAddress, type Verdict, type AccessDecision } from './verdict.js';
+export { parseAddressRule, parseClient, isNumericToken, type Address, type AddressRule, type Network } from './address.js';
+export { buildAddressRule, needsName, parseNetworksFile, type NetworkTable } from './names.js';
+export { checkAddress, type Verdict, type AccessDecision, type ClientNames } from './verdict.js';
 export { AclError, ACL_CODES, type AclCode } from './errors.js';
+export { RateLimiter, parseLoadAverage, withinAccessTimes, type TimeSpan } from './limits.js';
+export { DenyList, MAX_DENY_ENTRIES, type AddResult, type DenyDuration } from './deny-list.js';
+export { MAX_IDENT_TEXT, parseIdentReply, sanitizeIdentText, type IdentReply } from './ident.js';
+export { parseWrapTable, type WrapRule, type WrapTable, type WrapProblem } from './tcpwrappers/table.js';
+export { checkWrappers, type WrapVerdict } from './tcpwrappers/evaluate.js';
+export type { WrapClient } from './tcpwrappers/patterns.js';

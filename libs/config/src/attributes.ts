@@ -186,15 +186,15 @@ export const DISABLED = list('disabled', words, { inService: false, inDefaults: 
 export const REDIRECT = single('redirect', parseRedirect, { arity: { min: 2, max: 2 }, support: 'unsupported' });
 
 const TUNING_DEFAULT = { ...PENDING, ...DEFAULTS_SINGLE };
-const BANNER_OPTIONS = { ...PENDING, inDefaults: true, copyAtStart: true };
+const BANNER_OPTIONS = { inDefaults: true, copyAtStart: true };
 
 export const GROUPS = single('groups', (values) => parseYesNo(onlyValue(values)), TUNING_DEFAULT);
 export const UMASK = single('umask', (values) => parseOctal(onlyValue(values), 0o777), TUNING_DEFAULT);
 export const NICE = single('nice', (values) => parseInteger(onlyValue(values), -(2 ** 31), 2 ** 31 - 1), PENDING);
-export const PER_SOURCE = single('per_source', (values) => parseLimit(onlyValue(values)), TUNING_DEFAULT);
-export const CPS = single('cps', parseCps, { ...TUNING_DEFAULT, arity: { min: 2, max: 2 } });
-export const MAX_LOAD = single('max_load', (values) => parsePositiveFloat(onlyValue(values)), TUNING_DEFAULT);
-export const ACCESS_TIMES = single('access_times', parseAccessTimes, { ...PENDING, arity: ANY });
+export const PER_SOURCE = single('per_source', (values) => parseLimit(onlyValue(values)), DEFAULTS_SINGLE);
+export const CPS = single('cps', parseCps, { ...DEFAULTS_SINGLE, arity: { min: 2, max: 2 } });
+export const MAX_LOAD = single('max_load', (values) => parsePositiveFloat(onlyValue(values)), DEFAULTS_SINGLE);
+export const ACCESS_TIMES = single('access_times', parseAccessTimes, { arity: ANY });
 export const RPC_VERSION = single('rpc_version', (values) => parseRpcVersion(onlyValue(values)), PENDING);
 export const RPC_NUMBER = single('rpc_number', (values) => parseInteger(onlyValue(values), 0, 2 ** 31 - 1), PENDING);
 export const ENV = list('env', parseEnvStrings, { ...PENDING, operators: ['=', '+='] });
@@ -202,8 +202,8 @@ export const PASSENV = list('passenv', words, { ...PENDING, ...DEFAULTS_LIST });
 export const BANNER = single('banner', word, BANNER_OPTIONS);
 export const BANNER_SUCCESS = single('banner_success', word, BANNER_OPTIONS);
 export const BANNER_FAIL = single('banner_fail', word, BANNER_OPTIONS);
-export const LIBWRAP = single('libwrap', word, PENDING);
-export const DENY_TIME = single('deny_time', (values) => parseDenyTime(onlyValue(values)), PENDING);
+export const LIBWRAP = single('libwrap', word);
+export const DENY_TIME = single('deny_time', (values) => parseDenyTime(onlyValue(values)));
 export const V6ONLY = single('v6only', (values) => parseYesNo(onlyValue(values)), TUNING_DEFAULT);
 
 function rlimit(name: string, parse: (word: string) => ValueResult<number | 'UNLIMITED'> = parseRlimit): SingleSpec<number | 'UNLIMITED'> {
@@ -219,15 +219,19 @@ export const RLIMIT_FILES = rlimit('rlimit_files');
 
 /** Attributes of xinetd 2.3.15 that are checked here but not acted on yet. */
 const UNENFORCED: readonly AttributeSpec[] = [
-  GROUPS, UMASK, NICE, PER_SOURCE, CPS, MAX_LOAD, ACCESS_TIMES, RPC_VERSION, RPC_NUMBER, ENV, PASSENV,
-  BANNER, BANNER_SUCCESS, BANNER_FAIL, LIBWRAP, DENY_TIME, RLIMIT_CPU, RLIMIT_AS, RLIMIT_DATA, RLIMIT_RSS,
+  GROUPS, UMASK, NICE, RPC_VERSION, RPC_NUMBER, ENV, PASSENV, RLIMIT_CPU, RLIMIT_AS, RLIMIT_DATA, RLIMIT_RSS,
   RLIMIT_STACK, RLIMIT_FILES, V6ONLY,
+];
+
+/** The access controls and limits the daemon acts on. */
+const ACCESS: readonly AttributeSpec[] = [
+  PER_SOURCE, CPS, MAX_LOAD, ACCESS_TIMES, BANNER, BANNER_SUCCESS, BANNER_FAIL, LIBWRAP, DENY_TIME,
 ];
 
 export const ATTRIBUTES: readonly AttributeSpec[] = [
   ID, TYPE, FLAGS, DISABLE, SOCKET_TYPE, PROTOCOL, WAIT, USER, GROUP, SERVER, SERVER_ARGS, PORT,
   BIND, INSTANCES, LOG_TYPE, ONLY_FROM, NO_ACCESS, LOG_ON_SUCCESS, LOG_ON_FAILURE, ENABLED, DISABLED,
-  REDIRECT, ...UNENFORCED,
+  REDIRECT, ...ACCESS, ...UNENFORCED,
 ];
 
 const BY_NAME = new Map<string, AttributeSpec>(

@@ -129,7 +129,7 @@ export const DIAGNOSTIC_CODES = {
   },
   CONFIG_UNSUPPORTED: {
     severity: 'error',
-    description: 'The service needs a feature that xinetd-ts does not implement (RPC, TCPMUX, redirect, SENSOR, raw or seqpacket sockets).',
+    description: 'The service needs a feature that xinetd-ts does not implement (RPC, TCPMUX, redirect, raw or seqpacket sockets).',
   },
   CONFIG_SERVICE_DISABLED: {
     severity: 'info',

@@ -80,7 +80,7 @@ describe('service names', () => {
 describe('SENSOR and TRAFFIC', () => {
   it('takes any name for an INTERNAL SENSOR service', () => {
     const config = sandbox.load(entry('telnet', ['flags = SENSOR', 'type = INTERNAL', 'socket_type = stream', 'wait = no']));
-    expect(problemCodes(config)).toEqual(['CONFIG_UNSUPPORTED']);
+    expect(problemCodes(config)).toEqual([]);
   });
 
   it('accepts TRAFFIC on a redirect service', () => {

@@ -183,22 +183,41 @@ describe('disable', () => {
   });
 });
 
-describe('attributes not enforced yet', () => {
+describe('access attributes', () => {
   it.each([
     'cps = 25 30',
     'per_source = 10',
+    'max_load = 1.5',
+    'access_times = 8:00-17:00',
+    'banner = /etc/banner',
+    'banner_success = /etc/ok',
+    'banner_fail = /etc/no',
+    'deny_time = FOREVER',
+    'libwrap = in.telnetd',
+  ])('%s loads without a diagnostic', (line) => {
+    const config = sandbox.load(internalService('echo', [line]));
+    expect(codes(config)).toEqual([]);
+    expect(service(config, 'echo').origins.get(line.split(' ')[0] ?? '')?.origin).toBe('service');
+  });
+
+  it('loads a SENSOR service under any name', () => {
+    const text = ['service trap', '{', 'type = INTERNAL UNLISTED', 'socket_type = stream', 'protocol = tcp', 'port = 2323', 'wait = no', 'flags = SENSOR', 'deny_time = 5', '}', ''].join('\n');
+    const config = sandbox.load(text);
+    expect(codes(config)).toEqual([]);
+    expect(service(config, 'trap').denyTime).toBe(5);
+  });
+});
+
+describe('attributes not enforced yet', () => {
+  it.each([
     'umask = 027',
     'nice = -5',
     'groups = yes',
-    'access_times = 8:00-17:00',
-    'banner = /etc/banner',
     'env = LANG=C',
     'passenv = PATH',
     'rlimit_as = 64M',
     'rlimit_cpu = UNLIMITED',
-    'deny_time = FOREVER',
     'v6only = no',
-    'libwrap = in.telnetd',
   ])('%s loads with an info diagnostic and an origin', (line) => {
     const config = sandbox.load(internalService('echo', [line]));
     const name = line.split(' ')[0] ?? '';

@@ -193,7 +193,6 @@ class ServiceChecker {
     for (const type of UNSUPPORTED_TYPES) {
       if (this.types.has(type)) this.report('CONFIG_UNSUPPORTED', `type ${type} is not supported`, hint, TYPE);
     }
-    if (this.flags.has('SENSOR')) this.report('CONFIG_UNSUPPORTED', 'the SENSOR flag is not supported', hint, FLAGS);
     if (this.draft.settings.has(REDIRECT)) this.report('CONFIG_UNSUPPORTED', 'redirect is not supported', hint, REDIRECT);
     const socketType = this.value(SOCKET_TYPE);
     if (socketType === 'raw' || socketType === 'seqpacket') {

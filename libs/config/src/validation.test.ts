@@ -320,7 +320,6 @@ describe('features not supported yet', () => {
   it.each([
     ['type = RPC', ['rpc_version = 1']],
     ['type = TCPMUX', []],
-    ['flags = SENSOR', []],
     ['redirect = 10.0.0.1 23', []],
   ])('%s stops the service from loading', (line, extra) => {
     const config = sandbox.load(externalService('telnet', [line, ...extra]));

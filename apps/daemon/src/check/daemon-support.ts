@@ -5,7 +5,7 @@
 import type { ServiceConfig } from '#config';
 
 /** Flags the daemon acts on. REUSE is a no-op because every listener sets SO_REUSEADDR. */
-const ENFORCED_FLAGS: ReadonlySet<string> = new Set(['IPv4', 'IPv6', 'NAMEINARGS', 'REUSE']);
+const ENFORCED_FLAGS: ReadonlySet<string> = new Set(['IPv4', 'IPv6', 'NAMEINARGS', 'REUSE', 'SENSOR', 'NOLIBWRAP', 'IDONLY']);
 
 /** Returns what part of an enforced attribute's value the daemon ignores, or null. */
 export function ignoredPart(attribute: string, config: ServiceConfig): string | null {
@@ -15,7 +15,5 @@ export function ignoredPart(attribute: string, config: ServiceConfig): string | 
   }
   if (attribute === 'log_type' && config.logType?.kind === 'SYSLOG') return 'SYSLOG';
   if (attribute === 'log_type' && config.logType?.kind === 'FILE' && config.logType.softLimit !== null) return 'the size limits';
-  if (attribute === 'log_on_success' && config.logOnSuccess.has('USERID')) return 'USERID';
-  if (attribute === 'log_on_failure' && config.logOnFailure.has('USERID')) return 'USERID';
   return null;
 }

@@ -103,6 +103,14 @@ export class EventLog {
     this.service(config, { event: 'FAIL', service: config.id, reason, source });
   }
 
+  userid(config: ServiceConfig, text: string): void {
+    this.service(config, { event: 'USERID', service: config.id, text });
+  }
+
+  noid(config: ServiceConfig, source: Source, reason: string): void {
+    this.service(config, { event: 'NOID', service: config.id, source, reason });
+  }
+
   notice(text: string): void {
     this.message({ severity: 'NOTICE', text });
   }
