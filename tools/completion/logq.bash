@@ -4,24 +4,60 @@ _logq() {
   local command= i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      --db|--since|--until|--source|--service|-o|--output|--allow|--max-retry|--find-time|--ban-time|--reasons|--block-hosts|--write|--reload) ((i++)) ;;
+      --db|--host|--by|--from|--since|--until|--source|--service|--kind|--limit|--bucket|--parquet|-o|--output|--allow|--max-retry|--find-time|--ban-time|--reasons|--block-hosts|--write|--reload) ((i++)) ;;
       -*) ;;
       *) command=${COMP_WORDS[i]}; break ;;
     esac
   done
   case $command in
-    '') COMPREPLY=($(compgen -W "ingest fails report suggest help -V --version -h --help" -- "$cur")) ;;
+    '') COMPREPLY=($(compgen -W "ingest fails top services sessions timeline query export report suggest help -V --version -h --help" -- "$cur")) ;;
     ingest)
       case $prev in
         --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --host) COMPREPLY=(); return ;;
       esac
-      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--db -h --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
+      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--db --host -h --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
     fails)
       case $prev in
-        --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --since|--until|--source|--service) COMPREPLY=(); return ;;
+        --db|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --by|--since|--until|--source|--service|--host) COMPREPLY=(); return ;;
       esac
-      COMPREPLY=($(compgen -W "--db --since --until --source --service --json -h --help" -- "$cur")) ;;
+      COMPREPLY=($(compgen -W "--by --db --from --json --csv --since --until --source --service --host -h --help" -- "$cur")) ;;
+    top)
+      case $prev in
+        --db|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --kind|--limit|--since|--until|--source|--service|--host) COMPREPLY=(); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--kind --limit --db --from --json --csv --since --until --source --service --host -h --help" -- "$cur")) ;;
+    services)
+      case $prev in
+        --db|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --since|--until|--source|--service|--host) COMPREPLY=(); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--db --from --json --csv --since --until --source --service --host -h --help" -- "$cur")) ;;
+    sessions)
+      case $prev in
+        --db|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --by|--limit|--since|--until|--source|--service|--host) COMPREPLY=(); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--by --limit --db --from --json --csv --since --until --source --service --host -h --help" -- "$cur")) ;;
+    timeline)
+      case $prev in
+        --db|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --bucket|--by|--kind|--since|--until|--source|--service|--host) COMPREPLY=(); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--bucket --by --kind --db --from --json --csv --since --until --source --service --host -h --help" -- "$cur")) ;;
+    query)
+      case $prev in
+        --db|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--db --from --json --csv -h --help" -- "$cur")) ;;
+    export)
+      case $prev in
+        --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --parquet|--service|--host) COMPREPLY=(); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--parquet --db --service --host -h --help" -- "$cur")) ;;
     report)
       case $prev in
         --db|-o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -35,7 +71,7 @@ _logq() {
       esac
       COMPREPLY=($(compgen -W "--db --since --until --service --max-retry --find-time --ban-time --reasons --block-hosts --allow --include-loopback --write --reload -h --help" -- "$cur")) ;;
     help)
-      COMPREPLY=($(compgen -W "ingest fails report suggest help" -- "$cur")) ;;
+      COMPREPLY=($(compgen -W "ingest fails top services sessions timeline query export report suggest help" -- "$cur")) ;;
   esac
 }
 complete -o filenames -F _logq logq

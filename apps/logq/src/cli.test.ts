@@ -72,12 +72,15 @@ test('bin/logq.js exits with the status of main', () => {
   expect(result.stderr).toContain('[LOGQ_DB_NOT_FOUND]');
 });
 
-/** Writes `count` START lines, about 60 bytes each. */
-function writeStartLines(path: string, count: number): void {
+/**
+ * Writes `count` START lines, about 60 bytes each. Files with the same service start
+ * alike, and logq takes the longer one for a continuation of the shorter.
+ */
+function writeStartLines(path: string, count: number, service = 'echo'): void {
   const start = new Date(2026, 11, 4, 0, 0, 0).getTime();
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
-    lines.push(formatServiceLine(new Date(start + i * 1000), { event: 'START', service: 'echo', pid: i, source: { ip: '192.0.2.1' } }));
+    lines.push(formatServiceLine(new Date(start + i * 1000), { event: 'START', service, pid: i, source: { ip: '192.0.2.1' } }));
   }
   writeFileSync(path, lines.join('\n') + '\n');
 }
@@ -90,8 +93,8 @@ test('killed ingest leaves the database as it was', async () => {
   const small = join(dir, 'small.log');
   const large = join(dir, 'large.log');
   writeStartLines(before, 3);
-  writeStartLines(small, 10);
-  writeStartLines(large, 1_000_000);
+  writeStartLines(small, 10, 'small');
+  writeStartLines(large, 1_000_000, 'large');
   expect((await runLogq(['ingest', '--db', db, before])).status).toBe(0);
 
   // The summary line of small.log shows that the child is inside its transaction,

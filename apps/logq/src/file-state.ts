@@ -1,11 +1,13 @@
 /**
  * How far logq has read each file. A file is known by its device and inode, so a log
- * renamed by rotation is resumed under its new name. A row is never reused for other
- * content. When the content no longer matches, a new row starts at byte 0.
+ * renamed by rotation is resumed under its new name, and by its content (the hash of its
+ * first line, then of the bytes before a stored offset), so a copy or a compressed
+ * rotation resumes too. A row is never reused for other content. When the content no
+ * longer matches, a new row starts at byte 0.
  */
 import type { BigIntStats } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ByteSource } from './byte-source.js';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { hashFirstLine, hashTail } from './fingerprint.js';
 import { timestampValue } from './records.js';
 
@@ -19,7 +21,11 @@ export interface StoredFile {
 
 /** The start of a read: the end of what a stored row covers, or byte 0 for a new file. */
 export type ReadPlan =
-  | { kind: 'resume'; stored: StoredFile }
+  /**
+   * `from` is where reading resumes. It is `stored`, the row of this device and inode, or
+   * the row of another file with the same content read further; `stored` is null for a copy.
+   */
+  | { kind: 'resume'; stored: StoredFile | null; from: StoredFile }
   /** `restartReason` is set when the device and inode were seen before with other content. */
   | { kind: 'new'; restartReason?: string };
 
@@ -30,7 +36,10 @@ async function findStoredFile(connection: DuckDBConnection, stats: BigIntStats):
     { device: stats.dev, inode: stats.ino },
   );
   const row = reader.getRows()[0];
-  if (!row) return null;
+  return row ? storedFromRow(row) : null;
+}
+
+function storedFromRow(row: readonly DuckDBValue[]): StoredFile {
   const [id, byteOffset, lineCount, firstLineHash, tailHash] = row;
   return {
     id: Number(id),
@@ -42,23 +51,49 @@ async function findStoredFile(connection: DuckDBConnection, stats: BigIntStats):
 }
 
 /** Returns why the file no longer starts with what was read before, or null when it does. */
-async function findContentChange(handle: FileHandle, stats: BigIntStats, stored: StoredFile): Promise<string | null> {
-  if (stats.size < BigInt(stored.byteOffset)) {
-    return `it is ${stats.size} bytes, smaller than the ${stored.byteOffset} bytes read before`;
+async function findContentChange(source: ByteSource, stored: StoredFile): Promise<string | null> {
+  if (source.size < stored.byteOffset) {
+    return `it is ${source.size} bytes, smaller than the ${stored.byteOffset} bytes read before`;
   }
   if (stored.byteOffset === 0) return null;
-  if ((await hashFirstLine(handle)) !== stored.firstLineHash) return 'its first line changed';
-  if ((await hashTail(handle, stored.byteOffset)) !== stored.tailHash) {
+  if ((await hashFirstLine(source)) !== stored.firstLineHash) return 'its first line changed';
+  if ((await hashTail(source, stored.byteOffset)) !== stored.tailHash) {
     return `its content before byte ${stored.byteOffset} changed`;
   }
   return null;
 }
 
-export async function planRead(connection: DuckDBConnection, handle: FileHandle, stats: BigIntStats): Promise<ReadPlan> {
+/** Rows with the same first line, checked from the one read furthest; enough for a rotation chain. */
+const MAX_CANDIDATES = 32;
+
+/**
+ * Finds the row, under any name or inode, whose loaded bytes this file starts with, read
+ * furthest. A renamed, copied, compressed or copytruncated log then resumes where any of
+ * its copies stopped, so no line loads twice.
+ */
+async function findSameContent(connection: DuckDBConnection, source: ByteSource, firstLineHash: string): Promise<StoredFile | null> {
+  const reader = await connection.runAndReadAll(
+    `SELECT id, byte_offset, line_count, first_line_hash, tail_hash FROM files
+     WHERE first_line_hash = $hash AND byte_offset <= $size
+     ORDER BY byte_offset DESC, id DESC LIMIT ${MAX_CANDIDATES}`,
+    { hash: firstLineHash, size: source.size },
+  );
+  for (const row of reader.getRows()) {
+    const candidate = storedFromRow(row);
+    if ((await hashTail(source, candidate.byteOffset)) === candidate.tailHash) return candidate;
+  }
+  return null;
+}
+
+export async function planRead(connection: DuckDBConnection, source: ByteSource, stats: BigIntStats): Promise<ReadPlan> {
   const stored = await findStoredFile(connection, stats);
-  if (!stored) return { kind: 'new' };
-  const change = await findContentChange(handle, stats, stored);
-  return change === null ? { kind: 'resume', stored } : { kind: 'new', restartReason: change };
+  const change = stored ? await findContentChange(source, stored) : null;
+  const firstLineHash = await hashFirstLine(source);
+  const same = firstLineHash === null ? null : await findSameContent(connection, source, firstLineHash);
+  const own = stored && change === null ? stored : null;
+  if (own && (!same || same.byteOffset <= own.byteOffset)) return { kind: 'resume', stored: own, from: own };
+  if (same) return { kind: 'resume', stored: own, from: same };
+  return change === null ? { kind: 'new' } : { kind: 'new', restartReason: change };
 }
 
 export interface FileProgress {
@@ -85,7 +120,7 @@ export async function insertFile(connection: DuckDBConnection, path: string, sta
 }
 
 /** Stores how far the file has been read, with the hashes that the next ingest checks. */
-export async function updateFile(connection: DuckDBConnection, id: number, handle: FileHandle, progress: FileProgress): Promise<void> {
+export async function updateFile(connection: DuckDBConnection, id: number, handle: ByteSource, progress: FileProgress): Promise<void> {
   const firstLineHash = progress.byteOffset > 0 ? await hashFirstLine(handle) : null;
   const tailHash = progress.byteOffset > 0 ? await hashTail(handle, progress.byteOffset) : null;
   await connection.run(
@@ -104,4 +139,9 @@ export async function updateFile(connection: DuckDBConnection, id: number, handl
       now: timestampValue(progress.ingestedAt),
     },
   );
+}
+
+export async function pathOfFile(connection: DuckDBConnection, id: number): Promise<string> {
+  const reader = await connection.runAndReadAll('SELECT path FROM files WHERE id = $id', { id });
+  return String(reader.getRows()[0]?.[0] ?? `file #${id}`);
 }

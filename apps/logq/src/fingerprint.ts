@@ -3,7 +3,7 @@
  * first line, and one of the bytes just before the stored offset.
  */
 import { createHash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteSource } from './byte-source.js';
 
 const READ_BYTES = 64 * 1024;
 
@@ -14,7 +14,7 @@ export const TAIL_BYTES = 4096;
  * Returns the SHA-256 (hex) of the first line without its newline, or null when the
  * file has no complete first line yet.
  */
-export async function hashFirstLine(handle: FileHandle): Promise<string | null> {
+export async function hashFirstLine(handle: ByteSource): Promise<string | null> {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(READ_BYTES);
   let position = 0;
@@ -32,7 +32,7 @@ export async function hashFirstLine(handle: FileHandle): Promise<string | null> 
 }
 
 /** Returns the SHA-256 (hex) of the TAIL_BYTES bytes (or fewer, near the start) before `offset`. */
-export async function hashTail(handle: FileHandle, offset: number): Promise<string> {
+export async function hashTail(handle: ByteSource, offset: number): Promise<string> {
   const start = Math.max(0, offset - TAIL_BYTES);
   const buffer = Buffer.alloc(offset - start);
   const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);

@@ -1,12 +1,14 @@
 /** Loads the new lines of one log file into the events and rejects tables. */
 import type { BigIntStats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { fileSource, gunzipSource, isGzipHeader, type ByteSource } from './byte-source.js';
 import { parseLine } from '#logformat';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChunkAppender } from './chunk-appender.js';
 import { LogqError } from './errors.js';
-import { insertFile, mtimeOf, planRead, updateFile } from './file-state.js';
-import { readCompleteLines, type ReadResult } from './reader.js';
+import { insertFile, mtimeOf, pathOfFile, planRead, updateFile } from './file-state.js';
+import { readCompleteLines, splitLines, type ReadResult } from './reader.js';
+import { SqlPathError, canParseInSql, loadLinesInSql, type SqlParser } from './sql-loader.js';
 import { eventRow, findInvalidField, rejectRow } from './records.js';
 
 export interface IngestTarget {
@@ -14,6 +16,21 @@ export interface IngestTarget {
   events: ChunkAppender;
   rejects: ChunkAppender;
   ingestedAt: Date;
+  /** Host stored for lines that name none (the classic file log and -filelog lines). */
+  host: string | null;
+  /** Set when DuckDB may parse the common line forms itself (see sql-loader.ts). */
+  sqlParser?: SqlParser;
+  /** Called with the bytes of each batch read, for the progress bar. */
+  onBytes?: (bytes: number) => void;
+}
+
+/** How far after the ingest a time stamp may lie before it is reported, for clock skew. */
+export const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+
+/** A kind of suspicious line that still loads: how many there were, and the first one. */
+export interface LineNote {
+  count: number;
+  firstLine: number;
 }
 
 export interface FileSummary {
@@ -27,12 +44,18 @@ export interface FileSummary {
   heldBackBytes: number;
   /** Set when a known file changed, so it was read again from byte 0. */
   restartReason?: string;
+  /** Lines with bytes that are not UTF-8, stored with U+FFFD in their place. */
+  invalidUtf8?: LineNote;
+  /** Events dated more than a day after the ingest. */
+  future?: LineNote;
+  /** Path of an already-loaded file that this one repeats, so its loaded lines were skipped. */
+  sameContentAs?: string;
 }
 
 export type FileOutcome = { summary: FileSummary; error?: LogqError };
 
 /** Per-file state of one read. `byteOffset` and `lineCount` move forward with each batch. */
-interface ReadState {
+export interface ReadState {
   absolutePath: string;
   fileId: number | null;
   byteOffset: number;
@@ -57,7 +80,7 @@ function describeOpenError(path: string, error: unknown): LogqError {
 }
 
 /** Opens a regular file, or returns why it cannot be ingested. Non-files are checked before open, which blocks on a FIFO. */
-async function openLogFile(path: string): Promise<{ handle: FileHandle; stats: BigIntStats } | LogqError> {
+async function openLogFile(path: string): Promise<{ handle: FileHandle; source: ByteSource; stats: BigIntStats } | LogqError> {
   let stats: BigIntStats;
   try {
     stats = await stat(path, { bigint: true });
@@ -65,7 +88,7 @@ async function openLogFile(path: string): Promise<{ handle: FileHandle; stats: B
     return describeOpenError(path, error);
   }
   if (stats.isDirectory()) {
-    return new LogqError('LOGQ_FILE_IS_DIRECTORY', `${path}: is a directory. Pass the log files in it instead, for example ${path}/*.log`);
+    return new LogqError('LOGQ_FILE_IS_DIRECTORY', `${path}: is a directory with no files in it, so nothing was loaded from it. Pass the directory that contains the logs`);
   }
   if (!stats.isFile()) {
     return new LogqError(
@@ -75,7 +98,11 @@ async function openLogFile(path: string): Promise<{ handle: FileHandle; stats: B
   }
   try {
     const handle = await open(path, 'r');
-    return { handle, stats: await handle.stat({ bigint: true }) };
+    const openedStats = await handle.stat({ bigint: true });
+    const head = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    const source = isGzipHeader(head) ? await gunzipSource(path) : fileSource(handle, Number(openedStats.size));
+    return { handle, source, stats: openedStats };
   } catch (error) {
     return describeOpenError(path, error);
   }
@@ -83,14 +110,18 @@ async function openLogFile(path: string): Promise<{ handle: FileHandle; stats: B
 
 function binaryError(path: string, binary: NonNullable<ReadResult['binary']>): LogqError {
   if (binary.kind === 'gzip') {
-    return new LogqError(
-      'LOGQ_FILE_BINARY',
-      `${path}: gzip-compressed, so nothing was loaded from it. Decompress it first (zcat ${path} > FILE) and ingest the result`,
-    );
+    return new LogqError('LOGQ_FILE_BINARY', `${path}: gzip data inside gzip data, so nothing was loaded from it. Decompress it once (zcat ${path} > FILE) and ingest the result`);
   }
   return new LogqError(
     'LOGQ_FILE_BINARY',
     `${path}: binary file (NUL byte at offset ${binary.offset}), so nothing was loaded from it. Pass an xinetd log or the daemon's JSONL`,
+  );
+}
+
+function gzipDamageError(state: ReadState, damage: string): LogqError {
+  return new LogqError(
+    'LOGQ_FILE_READ_FAILED',
+    `${state.summary.path}: gzip data is truncated or corrupt (${damage}) after line ${state.lineCount}. The lines before it were loaded; replace the file with a complete copy to load the rest`,
   );
 }
 
@@ -99,30 +130,52 @@ async function ensureFileId(target: IngestTarget, state: ReadState, stats: BigIn
   return state.fileId;
 }
 
-function loadLine(target: IngestTarget, state: ReadState, fileId: number, line: string): void {
-  state.lineCount++;
+export function noteLine(summary: FileSummary, key: 'invalidUtf8' | 'future', lineNumber: number, count = 1): void {
+  const note = summary[key];
+  if (!note) summary[key] = { count, firstLine: lineNumber };
+  else {
+    note.count += count;
+    note.firstLine = Math.min(note.firstLine, lineNumber);
+  }
+}
+
+/** Loads one line through the JS parser; `lineNumber` is given for lines the SQL path left over. */
+export function loadLine(target: IngestTarget, state: ReadState, fileId: number, line: string, lineNumber = state.lineCount + 1): void {
+  state.lineCount = Math.max(state.lineCount, lineNumber);
+  if (line.indexOf('\uFFFD') >= 0) noteLine(state.summary, 'invalidUtf8', lineNumber);
   // A CRLF log parses like an LF one, and the stored line keeps its bytes.
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   const result = parseLine(text, { reference: state.reference });
   const invalidField = result.ok ? findInvalidField(result.record) : null;
 
   if (result.ok && invalidField === null) {
-    target.events.addRow(eventRow(fileId, state.lineCount, result.form, result.record, line));
+    const record = result.record;
+    if (record.host === null) record.host = target.host;
+    if (record.time !== null && record.time.getTime() > target.ingestedAt.getTime() + FUTURE_SLACK_MS) {
+      noteLine(state.summary, 'future', lineNumber);
+    }
+    target.events.addRow(eventRow(fileId, lineNumber, result.form, result.record, line));
     state.summary.events++;
     return;
   }
   const foreign = !result.ok && result.foreign;
   const reason = result.ok ? (invalidField ?? '') : result.reason;
-  target.rejects.addRow(rejectRow(fileId, state.absolutePath, state.lineCount, line, reason, foreign));
+  target.rejects.addRow(rejectRow(fileId, state.absolutePath, lineNumber, line, reason, foreign));
   if (foreign) state.summary.foreign++;
   else state.summary.rejects++;
 }
 
-async function readIntoTables(target: IngestTarget, state: ReadState, handle: FileHandle, stats: BigIntStats): Promise<ReadResult> {
-  return readCompleteLines(handle, state.byteOffset, async (lines, endOffset) => {
+function loadLinesInJs(target: IngestTarget, state: ReadState, fileId: number, data: Buffer): void {
+  for (const line of splitLines(data)) loadLine(target, state, fileId, line);
+}
+
+async function readIntoTables(target: IngestTarget, state: ReadState, handle: ByteSource, stats: BigIntStats): Promise<ReadResult> {
+  return readCompleteLines(handle, state.byteOffset, async (data, lineCount, endOffset) => {
     const fileId = await ensureFileId(target, state, stats);
-    for (const line of lines) loadLine(target, state, fileId, line);
-    state.summary.linesRead += lines.length;
+    if (target.sqlParser && canParseInSql(data)) await loadLinesInSql(target, state, fileId, data, lineCount);
+    else loadLinesInJs(target, state, fileId, data);
+    state.summary.linesRead += lineCount;
+    target.onBytes?.(endOffset - state.byteOffset);
     state.byteOffset = endOffset;
   });
 }
@@ -143,13 +196,15 @@ function newState(path: string, absolutePath: string, stats: BigIntStats): ReadS
   };
 }
 
-async function readAndRecord(target: IngestTarget, state: ReadState, handle: FileHandle, stats: BigIntStats): Promise<FileOutcome> {
+async function readAndRecord(target: IngestTarget, state: ReadState, handle: ByteSource, stats: BigIntStats): Promise<FileOutcome> {
   let error: LogqError | undefined;
   try {
     const result = await readIntoTables(target, state, handle, stats);
     if (result.binary) return { summary: state.summary, error: binaryError(state.summary.path, result.binary) };
     state.summary.heldBackBytes = result.heldBackBytes;
+    if (handle.damage) error = gzipDamageError(state, handle.damage);
   } catch (cause) {
+    if (cause instanceof SqlPathError) throw cause;
     // Lines loaded before the failure stay, and the stored offset covers exactly them.
     const reason = cause instanceof Error ? cause.message : String(cause);
     error = new LogqError(
@@ -176,19 +231,20 @@ async function readAndRecord(target: IngestTarget, state: ReadState, handle: Fil
 export async function ingestFile(target: IngestTarget, path: string, absolutePath: string): Promise<FileOutcome> {
   const opened = await openLogFile(absolutePath);
   if (opened instanceof LogqError) return { summary: emptySummary(path), error: opened };
-  const { handle, stats } = opened;
+  const { handle, source, stats } = opened;
   try {
     const state = newState(path, absolutePath, stats);
-    const plan = await planRead(target.connection, handle, stats);
+    const plan = await planRead(target.connection, source, stats);
     if (plan.kind === 'resume') {
-      state.fileId = plan.stored.id;
-      state.byteOffset = plan.stored.byteOffset;
-      state.lineCount = plan.stored.lineCount;
-      state.summary.startOffset = plan.stored.byteOffset;
+      state.fileId = plan.stored?.id ?? null;
+      state.byteOffset = plan.from.byteOffset;
+      state.lineCount = plan.from.lineCount;
+      state.summary.startOffset = plan.from.byteOffset;
+      if (plan.from.id !== plan.stored?.id) state.summary.sameContentAs = await pathOfFile(target.connection, plan.from.id);
     } else if (plan.restartReason) {
       state.summary.restartReason = plan.restartReason;
     }
-    return await readAndRecord(target, state, handle, stats);
+    return await readAndRecord(target, state, source, stats);
   } finally {
     await handle.close();
   }

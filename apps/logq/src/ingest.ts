@@ -1,16 +1,22 @@
 /** The `logq ingest` command: loads log files into the database in one transaction. */
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ChunkAppender } from './chunk-appender.js';
 import { openDatabase, type Database } from './db.js';
 import { formatError } from './errors.js';
 import { EXIT_INPUT, EXIT_OK, type ExitStatus } from './exit-codes.js';
-import { ingestFile, type FileSummary, type IngestTarget } from './ingest-file.js';
+import { ingestFile, type FileSummary, type IngestTarget, type LineNote } from './ingest-file.js';
+import { expandInputs, type InputFile } from './inputs.js';
+import { IngestProgress } from './progress.js';
 import { currentTime, type CliIo } from './io.js';
 import { resolveDatabasePath } from './paths.js';
 import { ensureSchema } from './schema.js';
+import { createViews } from './views.js';
 
 export interface IngestOptions {
   db?: string;
+  host?: string;
 }
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
@@ -26,13 +32,22 @@ export function formatSummary(summary: FileSummary): string {
     `${summary.foreign} foreign`,
   ].join(', ');
   const notes: string[] = [];
-  if (summary.restartReason) notes.push(`read again from the start because ${summary.restartReason}`);
+  if (summary.sameContentAs) notes.push(`same content as ${summary.sameContentAs}, so its first ${plural(summary.startOffset, 'byte')} were already loaded`);
+  else if (summary.restartReason) notes.push(`read again from the start because ${summary.restartReason}`);
   else if (summary.startOffset > 0 && summary.linesRead === 0) notes.push(`no new lines since the last ingest, which read ${plural(summary.startOffset, 'byte')}`);
   else if (summary.startOffset > 0) notes.push(`resumed at byte ${summary.startOffset}`);
+  if (summary.invalidUtf8) {
+    notes.push(`${describeNote(summary.invalidUtf8, 'line')} with bytes that are not UTF-8, stored with U+FFFD in their place`);
+  }
+  if (summary.future) notes.push(`${describeNote(summary.future, 'event')} dated more than a day after now; check the clock of the host that wrote it`);
   if (summary.heldBackBytes > 0) {
     notes.push(`held back an incomplete last line (${plural(summary.heldBackBytes, 'byte')}, no newline yet) for the next ingest`);
   }
   return `${summary.path}: ${counts}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}\n`;
+}
+
+function describeNote(note: LineNote, noun: string): string {
+  return `${plural(note.count, noun)} (first at line ${note.firstLine})`;
 }
 
 function addTotals(totals: FileSummary, summary: FileSummary): void {
@@ -42,29 +57,61 @@ function addTotals(totals: FileSummary, summary: FileSummary): void {
   totals.foreign += summary.foreign;
 }
 
-async function ingestAll(database: Database, files: readonly string[], io: CliIo): Promise<{ totals: FileSummary; failed: number }> {
+function totalSize(files: readonly InputFile[]): number {
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += statSync(file.absolutePath).size;
+    } catch {
+      // Reading the file reports the problem.
+    }
+  }
+  return total;
+}
+
+async function ingestAll(
+  database: Database,
+  files: readonly InputFile[],
+  options: IngestOptions,
+  io: CliIo,
+  stagingDir: string | null,
+): Promise<{ totals: FileSummary; failed: number }> {
   const connection = database.connection;
   await ensureSchema(connection, database.path);
+  await createViews(connection);
+  const progress = new IngestProgress(io.stderr, totalSize(files));
   const target: IngestTarget = {
     connection,
     events: await ChunkAppender.create(connection, 'events'),
     rejects: await ChunkAppender.create(connection, 'rejects'),
     ingestedAt: currentTime(io),
+    host: options.host ?? null,
+    onBytes: (bytes) => progress.advance(bytes),
+    ...(stagingDir ? { sqlParser: { stagingDir, zone: Intl.DateTimeFormat().resolvedOptions().timeZone } } : {}),
   };
   const totals: FileSummary = { path: 'total', startOffset: 0, linesRead: 0, events: 0, rejects: 0, foreign: 0, heldBackBytes: 0 };
   let failed = 0;
   for (const file of files) {
-    const { summary, error } = await ingestFile(target, file, resolve(file));
+    const { summary, error } = await ingestFile(target, file.path, file.absolutePath);
     if (error) {
+      progress.pause();
       io.stderr.write(formatError(error));
       failed++;
     }
+    progress.pause();
     if (!error || summary.linesRead > 0) io.stdout.write(formatSummary(summary));
     addTotals(totals, summary);
   }
+  progress.stop();
   target.events.close();
   target.rejects.close();
   return { totals, failed };
+}
+
+function formatRate(lines: number, elapsedMs: number): string {
+  const seconds = elapsedMs / 1000;
+  const rate = seconds > 0 ? Math.round(lines / seconds) : 0;
+  return ` in ${seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} lines/s)`;
 }
 
 /**
@@ -72,12 +119,17 @@ async function ingestAll(database: Database, files: readonly string[], io: CliIo
  * leaves the database as it was. Files that cannot be read are reported and skipped.
  */
 export async function runIngest(files: readonly string[], options: IngestOptions, io: CliIo): Promise<ExitStatus> {
+  const inputs = expandInputs(files);
+  const started = performance.now();
   const database = await openDatabase(resolveDatabasePath(options.db, io.env), 'write');
+  // NOTE: LOGQ_PARSER=sql turns on the SQL path for classic lines. It is off by default
+  // because it was not faster than the JS parser on 1,000,000 lines (docs/BENCHMARKS.md).
+  const stagingDir = io.env.LOGQ_PARSER === 'sql' ? mkdtempSync(join(tmpdir(), 'logq-ingest-')) : null;
   let result: { totals: FileSummary; failed: number };
   try {
     await database.connection.run('BEGIN TRANSACTION');
     try {
-      result = await ingestAll(database, files, io);
+      result = await ingestAll(database, inputs, options, io, stagingDir);
       await database.connection.run('COMMIT');
     } catch (error) {
       // Report the original error. Even if ROLLBACK fails, closing the database discards
@@ -87,13 +139,14 @@ export async function runIngest(files: readonly string[], options: IngestOptions
     }
   } finally {
     database.close();
+    if (stagingDir) rmSync(stagingDir, { recursive: true, force: true });
   }
 
   const { totals, failed } = result;
   const skipped = failed > 0 ? `; ${plural(failed, 'file')} not fully read (see the messages above)` : '';
   io.stdout.write(
     `database ${database.path}: ${plural(totals.linesRead, 'line')} read, ${plural(totals.events, 'event')}, ` +
-      `${plural(totals.rejects, 'reject')}, ${totals.foreign} foreign${skipped}\n`,
+      `${plural(totals.rejects, 'reject')}, ${totals.foreign} foreign${skipped}${formatRate(totals.linesRead, performance.now() - started)}\n`,
   );
   return failed > 0 ? EXIT_INPUT : EXIT_OK;
 }

@@ -2,9 +2,10 @@
  * Reads the complete lines of a log file from a byte offset. A last line without its
  * newline may still be half-written by the logger, so it is left for the next read.
  */
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteSource } from './byte-source.js';
 
-const CHUNK_BYTES = 1 << 20;
+// Large enough that the per-chunk cost of the SQL fast path (a staged file, three statements) stays small.
+const CHUNK_BYTES = 32 << 20;
 
 /** Bytes checked for NUL before any line is returned, as git does (FIRST_FEW_BYTES in xdiff-interface.c). */
 const BINARY_CHECK_BYTES = 8000;
@@ -23,8 +24,23 @@ export interface ReadResult {
   binary?: { kind: BinaryKind; offset: number };
 }
 
-/** Receives a batch of lines and the offset just past the batch's last newline. */
-export type LinesHandler = (lines: string[], endOffset: number) => void | Promise<void>;
+/**
+ * Receives a batch of complete lines, as bytes ending with a newline, and the offset just
+ * past it. The bytes are only valid until the handler's promise settles.
+ */
+export type LinesHandler = (data: Buffer, lineCount: number, endOffset: number) => void | Promise<void>;
+
+/** Counts the newline bytes, which is the number of complete lines in a batch. */
+export function countLines(data: Buffer): number {
+  let count = 0;
+  for (let index = data.indexOf(0x0a); index >= 0; index = data.indexOf(0x0a, index + 1)) count++;
+  return count;
+}
+
+/** Splits a batch into lines without their newlines, decoding UTF-8 (invalid bytes become U+FFFD). */
+export function splitLines(data: Buffer): string[] {
+  return data.toString('utf8', 0, data.length - 1).split('\n');
+}
 
 function findBinaryMarker(data: Buffer): ReadResult['binary'] {
   if (data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1]) return { kind: 'gzip', offset: 0 };
@@ -33,12 +49,11 @@ function findBinaryMarker(data: Buffer): ReadResult['binary'] {
 }
 
 /**
- * Passes the complete lines from `startOffset` to EOF to `onLines`, in batches, without
- * their `\n`. Bytes are decoded as UTF-8, and invalid sequences become U+FFFD. A file
+ * Passes the complete lines from `startOffset` to EOF to `onLines`, in batches. A file
  * read from byte 0 that is gzip data or has a NUL byte in its first 8000 bytes is
  * reported as binary, and then no line is passed.
  */
-export async function readCompleteLines(handle: FileHandle, startOffset: number, onLines: LinesHandler): Promise<ReadResult> {
+export async function readCompleteLines(handle: ByteSource, startOffset: number, onLines: LinesHandler): Promise<ReadResult> {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   let position = startOffset;
   let endOffset = startOffset;
@@ -62,10 +77,11 @@ export async function readCompleteLines(handle: FileHandle, startOffset: number,
     carry = Buffer.from(data.subarray(lastNewline + 1));
     if (lastNewline < 0) continue;
 
-    const lines = data.toString('utf8', 0, lastNewline).split('\n');
+    const batch = data.subarray(0, lastNewline + 1);
     endOffset += lastNewline + 1;
-    linesRead += lines.length;
-    await onLines(lines, endOffset);
+    const lineCount = countLines(batch);
+    linesRead += lineCount;
+    await onLines(batch, lineCount, endOffset);
   }
   return { endOffset, linesRead, heldBackBytes: carry ? carry.length : 0 };
 }

@@ -160,3 +160,28 @@ describe('JSONL', () => {
     if (result.ok) expect(result.record.kind).toBe(event.event);
   });
 });
+
+describe('syslog prefixes', () => {
+  it.each([
+    ['<30>1 2026-12-04T18:51:25.5Z gw xinetd 9724 - - START: a pid=1', '2026-12-04T18:51:25.500Z'],
+    ['2026-12-04T19:51:25+01:00 gw xinetd[42]: START: a pid=1', '2026-12-04T18:51:25.000Z'],
+    ['2026 May  3 23:13:12 UTC gw xinetd[341]: START: a pid=1', '2026-05-03T23:13:12.000Z'],
+  ])('reads the time of %s', (line, iso) => {
+    const result = parseLine(line);
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.record.time!.toISOString()).toBe(iso);
+  });
+
+  it('reads a line without host or pid', () => {
+    const result = parseLine('2018-11-06T11:19:04Z xinetd EXIT: rsync status=0');
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.record.host).toBeNull();
+    expect(result.record.service).toBe('rsync');
+  });
+
+  it('marks an RFC 5424 line of another program as foreign', () => {
+    const result = parseLine('<30>1 2026-12-04T18:51:25Z gw sshd 77 - - Accepted publickey');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.foreign).toBe(true);
+  });
+});

@@ -1,12 +1,14 @@
 /**
  * Reads xinetd log lines back into records: service lines and `-filelog` lines of the
- * file log, the same text behind an RFC 3164 syslog prefix, and the daemon's JSONL.
+ * file log, the same text behind a syslog prefix (RFC 3164, RFC 5424, RFC 3339 or
+ * year-first stamps, with or without host and pid), and the daemon's JSONL.
  */
 import { SEVERITIES, isFailReason, type Severity } from './events.js';
 import { fromJsonRecord } from './jsonl.js';
 import { NO_ADDRESS } from './classic.js';
 import { emptyRecord, normalizeAddress, type LogRecord } from './record.js';
-import { FILE_STAMP_PATTERN, SYSLOG_STAMP_PATTERN, parseFileStamp, parseSyslogStamp } from './timestamp.js';
+import { parseSyslogPrefix, splitSyslogTag } from './prefix.js';
+import { FILE_STAMP_PATTERN, parseFileStamp } from './timestamp.js';
 
 /** The form a line was written in. */
 export type LineForm = 'file' | 'filelog' | 'syslog' | 'jsonl';
@@ -24,11 +26,6 @@ export interface ParseOptions {
 
 const FILE_SERVICE_LINE = new RegExp(`^${FILE_STAMP_PATTERN}: (.*)$`);
 const FILE_PROGRAM_LINE = new RegExp(`^${FILE_STAMP_PATTERN} ([^\\s\\[]+)\\[(\\d+)\\]: (\\w+): (.*)$`);
-// `<PRI>` appears when a raw datagram is stored; the host is absent in some local setups.
-const SYSLOG_LINE = new RegExp(`^(?:<\\d{1,3}>)?${SYSLOG_STAMP_PATTERN} (?:([^\\s\\[]+) )?([^\\s\\[]+)\\[(\\d+)\\]: (.*)$`);
-// Any syslog line with a program tag, with or without `[pid]`. Other programs often log
-// without one (`kernel:`, `sudo:`), and their lines are foreign all the same.
-const SYSLOG_TAG_LINE = new RegExp(`^(?:<\\d{1,3}>)?${SYSLOG_STAMP_PATTERN} (?:[^\\s\\[]+ )?([^\\s\\[:]+)(?:\\[\\d+\\])?: `);
 
 const START_BODY = /^START: (\S+)(?: pid=(\d+))?(?: from=(.+))?$/;
 const EXIT_BODY = /^EXIT: (\S+)(?: (status|signal)=(-?\d+))?(?: pid=(\d+))?(?: duration=(\d+)\(sec\))?$/;
@@ -131,19 +128,17 @@ function parseFileLine(line: string): ParseResult | null {
 }
 
 function parseSyslogLine(line: string, reference: Date): ParseResult | null {
-  const m = SYSLOG_LINE.exec(line);
-  if (!m) {
-    const tagged = SYSLOG_TAG_LINE.exec(line);
-    if (tagged && !isXinetdProgram(tagged[6]!)) return { ok: false, foreign: true, reason: `program ${tagged[6]}` };
-    return null;
-  }
-  const [, , , , , , host, program, pid, body] = m;
-  if (!isXinetdProgram(program!)) return { ok: false, foreign: true, reason: `program ${program}` };
-  const record = parseServiceBody(body!) ?? messageRecord(body!.replace(CRITICAL_PREFIX, ''), null);
-  if (CRITICAL_PREFIX.test(body!)) record.severity = 'CRITICAL';
-  record.time = parseSyslogStamp(m.slice(1, 6), reference);
-  record.host = host ?? null;
-  record.writerPid = Number(pid);
+  const prefix = parseSyslogPrefix(line, reference);
+  if (!prefix) return null;
+  const tag = prefix.rfc5424 ? { ...prefix.rfc5424, body: prefix.rest } : splitSyslogTag(prefix.rest);
+  if (!tag) return null;
+  if (!isXinetdProgram(tag.program)) return { ok: false, foreign: true, reason: `program ${tag.program}` };
+  const body = tag.body;
+  const record = parseServiceBody(body) ?? messageRecord(body.replace(CRITICAL_PREFIX, ''), null);
+  if (CRITICAL_PREFIX.test(body)) record.severity = 'CRITICAL';
+  record.time = prefix.time;
+  record.host = tag.host;
+  record.writerPid = tag.pid;
   if (!record.time) return { ok: false, foreign: false, reason: 'invalid date in time stamp' };
   return { ok: true, form: 'syslog', record };
 }
@@ -162,7 +157,9 @@ function parseJsonLine(line: string): ParseResult {
 
 /** Parses one log line of any form, without its line ending. */
 export function parseLine(line: string, options: ParseOptions = {}): ParseResult {
-  if (line.startsWith('{')) return parseJsonLine(line);
+  // Arrays and strings are JSON too: a JSONL log with one of them is reported as such.
+  const first = line.charCodeAt(0);
+  if (first === 0x7b || first === 0x5b || first === 0x22) return parseJsonLine(line);
   const fileResult = parseFileLine(line);
   if (fileResult) return fileResult;
   const syslogResult = parseSyslogLine(line, options.reference ?? new Date());

@@ -142,4 +142,89 @@ export const SAMPLES: readonly Sample[] = [
     line: '{"level":30,"time":"2026-12-04T19:57:20.000Z","host":"gw","event":"MESSAGE","severity":"NOTICE","msg":"Started working: 3 available services"}',
     expected: { kind: 'MESSAGE', severity: 'NOTICE', text: 'Started working: 3 available services' },
   },
+  {
+    form: 'syslog',
+    line: 'Dec  4 19:51:30 gw xinetd-ipv6[9724]: START: telnet pid=16256 from=::ffff:198.51.100.7',
+    expected: { kind: 'START', service: 'telnet', pid: 16256, sourceIp: '198.51.100.7', host: 'gw', writerPid: 9724 },
+  },
+  {
+    form: 'syslog',
+    line: 'Dec  4 19:51:31 gw xinetd[16256]: FAIL: telnet per_source_limit from=2001:db8::7',
+    expected: { kind: 'FAIL', service: 'telnet', reason: 'per_source_limit', sourceIp: '2001:db8::7', writerPid: 16256 },
+  },
+  {
+    form: 'syslog',
+    line: 'Dec  4 19:51:32 gw xinetd[9724]: Deactivating service echo due to excessive incoming connections.  Restarting in 10 seconds.',
+    expected: { kind: 'MESSAGE', text: 'Deactivating service echo due to excessive incoming connections.  Restarting in 10 seconds.', severity: null },
+  },
+  {
+    form: 'syslog',
+    line: 'Dec  4 19:51:33 gw xinetd[9724]: Starting reconfiguration',
+    expected: { kind: 'MESSAGE', text: 'Starting reconfiguration' },
+  },
+  {
+    form: 'syslog',
+    line: '2018-11-06T11:19:04Z host1 xinetd EXIT: rsync status=0 pid=4311 duration=33(sec)',
+    expected: { kind: 'EXIT', service: 'rsync', status: 0, pid: 4311, durationMs: 33000, host: 'host1', writerPid: null },
+  },
+  {
+    form: 'syslog',
+    line: '2026-12-04T19:51:25.123456+01:00 gw xinetd[42]: NOID: auth 192.0.2.9 timeout',
+    expected: { kind: 'NOID', service: 'auth', sourceIp: '192.0.2.9', reason: 'timeout', host: 'gw', writerPid: 42 },
+  },
+  {
+    form: 'syslog',
+    line: '<30>1 2026-12-04T18:51:25.5Z gw xinetd 9724 - - FAIL: tftp libwrap from=192.0.2.10',
+    expected: { kind: 'FAIL', service: 'tftp', reason: 'libwrap', sourceIp: '192.0.2.10', host: 'gw', writerPid: 9724 },
+  },
+  {
+    form: 'syslog',
+    line: '<30>1 2026-12-04T18:51:26Z - xinetd - - [meta sequenceId="1"] USERID: login UNIX : joe',
+    expected: { kind: 'USERID', service: 'login', text: 'UNIX : joe', host: null, writerPid: null },
+  },
+  {
+    form: 'syslog',
+    line: '2026 May  3 23:13:12 UTC router xinetd[341]: FAIL: telnet service_limit from=::ffff:192.0.2.11',
+    expected: { kind: 'FAIL', service: 'telnet', reason: 'service_limit', sourceIp: '192.0.2.11', host: 'router' },
+  },
+  {
+    form: 'syslog',
+    line: 'Dec  4 19:51:34 gw xinetd[9724]: EXIT: telnet signal=15 pid=16256 duration=3(sec)',
+    expected: { kind: 'EXIT', service: 'telnet', signal: 15, status: null, pid: 16256, durationMs: 3000 },
+  },
+  {
+    form: 'file',
+    line: '26/12/4@19:48:30: FAIL: svc time from=192.0.2.1',
+    expected: { kind: 'FAIL', reason: 'time', sourceIp: '192.0.2.1' },
+  },
+  {
+    form: 'file',
+    line: '26/12/4@19:48:31: FAIL: svc fork from=192.0.2.1',
+    expected: { kind: 'FAIL', reason: 'fork' },
+  },
+  {
+    form: 'file',
+    line: '26/12/4@19:48:32: FAIL: svc process_limit from=192.0.2.1',
+    expected: { kind: 'FAIL', reason: 'process_limit' },
+  },
+  {
+    form: 'file',
+    line: '26/12/4@19:48:33: FAIL: svc load from=192.0.2.1',
+    expected: { kind: 'FAIL', reason: 'load' },
+  },
+  {
+    form: 'file',
+    line: '26/12/4@19:48:34: FAIL: svc libwrap from=192.0.2.1',
+    expected: { kind: 'FAIL', reason: 'libwrap' },
+  },
+  {
+    form: 'file',
+    line: '26/12/4@19:48:35: FAIL: svc per_source_limit from=192.0.2.1',
+    expected: { kind: 'FAIL', reason: 'per_source_limit' },
+  },
+  {
+    form: 'jsonl',
+    line: '{"level":30,"time":"2026-12-04T19:57:27.000Z","host":"gw","event":"TRAFFIC","service":"redir","bytes_in":17,"bytes_out":5}',
+    expected: { kind: 'TRAFFIC', service: 'redir', bytesIn: 17, bytesOut: 5 },
+  },
 ];

@@ -1,0 +1,93 @@
+/**
+ * Where a question reads its events: logq's database file, or with `--from` a directory
+ * of Parquet files written by `logq export`, or JSONL logs read directly. `--from` loads
+ * the rows into an in-memory database for the length of the command, under the same
+ * table and view names, so every question runs the same SQL.
+ */
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance, listValue } from '@duckdb/node-api';
+import { openDatabase, type Database } from './db.js';
+import { LogqError } from './errors.js';
+import { expandInputs } from './inputs.js';
+import type { CliIo } from './io.js';
+import { resolveDatabasePath } from './paths.js';
+import { checkSchema } from './schema.js';
+import { ensureViews } from './views.js';
+
+export interface SourceOptions {
+  db?: string;
+  /** A Parquet directory written by `logq export`, or JSONL files, directories or patterns. */
+  from?: string[];
+}
+
+const JSON_COLUMNS = `{time: 'VARCHAR', host: 'VARCHAR', event: 'VARCHAR', service: 'VARCHAR', pid: 'BIGINT',
+  source: 'STRUCT(ip VARCHAR, port INTEGER)', reason: 'VARCHAR', status: 'INTEGER', signal: 'INTEGER',
+  duration_ms: 'DOUBLE', text: 'VARCHAR', msg: 'VARCHAR', severity: 'VARCHAR', bytes_in: 'BIGINT', bytes_out: 'BIGINT'}`;
+
+// The JSONL fields mapped onto the events columns; lines that are not events are left out.
+const LOAD_JSONL = `
+CREATE TEMP TABLE events AS
+SELECT 0 AS file_id, row_number() OVER () AS line_number, try_cast(time AS TIMESTAMPTZ) AS time, host,
+  event AS kind, service, try_cast(pid AS INTEGER) AS pid,
+  CASE WHEN regexp_full_match(source.ip, '(?i)::ffff:[0-9.]+') THEN substr(source.ip, 8) ELSE source.ip END AS source_ip,
+  source.port AS source_port, reason, status, signal, duration_ms, coalesce(text, msg) AS text, severity,
+  bytes_in, bytes_out, NULL::INTEGER AS writer_pid, 'jsonl' AS form, filename AS line
+FROM read_json($files, format = 'newline_delimited', columns = ${JSON_COLUMNS}, ignore_errors = true, filename = true)
+WHERE event IN ('START', 'EXIT', 'FAIL', 'USERID', 'NOID', 'TRAFFIC', 'MESSAGE') AND try_cast(time AS TIMESTAMPTZ) IS NOT NULL`;
+
+const LOAD_PARQUET = `
+CREATE TEMP TABLE events AS
+SELECT * EXCLUDE (host_key, day) FROM read_parquet($files, hive_partitioning = true, union_by_name = true)`;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function noFiles(from: readonly string[]): LogqError {
+  return new LogqError('LOGQ_FILE_NOT_FOUND', `--from ${from.join(' ')}: no files found. Pass a directory written by logq export, or JSONL files`);
+}
+
+async function openFrom(from: readonly string[]): Promise<Database> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const database: Database = {
+    path: from.join(' '),
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+  try {
+    const parquet = from.length === 1 && isDirectory(from[0]!);
+    const files = parquet ? [join(resolve(from[0]!), '**', '*.parquet')] : expandInputs(from).map((file) => file.absolutePath);
+    if (files.length === 0) throw noFiles(from);
+    await connection.run(parquet ? LOAD_PARQUET : LOAD_JSONL, { files: listValue(files) });
+    await ensureViews(connection);
+    return database;
+  } catch (error) {
+    database.close();
+    if (error instanceof LogqError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new LogqError('LOGQ_FILE_READ_FAILED', `--from ${from.join(' ')}: failed to read the files: ${reason}`, { cause: error });
+  }
+}
+
+/** Opens the events to question, read-only. The caller closes the result. */
+export async function openEvents(options: SourceOptions, io: CliIo): Promise<Database> {
+  if (options.from && options.from.length > 0) return openFrom(options.from);
+  const database = await openDatabase(resolveDatabasePath(options.db, io.env), 'read');
+  try {
+    await checkSchema(database.connection, database.path);
+    await ensureViews(database.connection);
+    return database;
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The questions beside `fails`: top sources or services, per-service summaries, sessions
+ * and a timeline. Each builds one SQL statement over the events table or the sessions
+ * view, with every user value bound as a parameter.
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import { parseDuration } from './duration.js';
+import { LogqError } from './errors.js';
+import { buildFilter, where, type Filter, type FilterOptions } from './filters.js';
+import type { OutputColumn } from './output.js';
+import type { Database } from './db.js';
+
+export interface Question {
+  sql: string;
+  params: Record<string, DuckDBValue>;
+  columns: OutputColumn[];
+}
+
+export interface QuestionOptions extends FilterOptions {
+  limit?: number;
+  kind?: string;
+  by?: string;
+  bucket?: string;
+}
+
+/** The grouping columns that --by accepts, mapped to SQL expressions over events. */
+const GROUPS: Record<string, { sql: string; header: string }> = {
+  source: { sql: 'source_ip', header: 'SOURCE' },
+  service: { sql: 'service', header: 'SERVICE' },
+  reason: { sql: 'reason', header: 'REASON' },
+  host: { sql: 'host', header: 'HOST' },
+  kind: { sql: 'kind', header: 'KIND' },
+};
+
+export function parseGroups(text: string, allowed: readonly string[]): string[] {
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  for (const name of names) {
+    if (!allowed.includes(name)) {
+      throw new LogqError('LOGQ_INVALID_OPTION', `--by ${name} is not a known grouping: use one or more of ${allowed.join(', ')}, separated by commas`);
+    }
+  }
+  if (names.length === 0) throw new LogqError('LOGQ_INVALID_OPTION', `--by is empty: use one or more of ${allowed.join(', ')}`);
+  return names;
+}
+
+const KINDS = ['START', 'EXIT', 'FAIL', 'USERID', 'NOID', 'TRAFFIC', 'MESSAGE'];
+
+function addKindCondition(filter: Filter, kind: string | undefined, fallback: string): void {
+  if (kind === undefined) {
+    filter.conditions.push(fallback);
+    return;
+  }
+  const upper = kind.toUpperCase();
+  if (!KINDS.includes(upper)) throw new LogqError('LOGQ_INVALID_OPTION', `--kind ${kind} is not an event kind: use one of ${KINDS.join(', ')}`);
+  filter.conditions.push('kind = $kind');
+  filter.params.kind = upper;
+}
+
+const LIMIT_DEFAULT = 10;
+
+/** `top sources|services|reasons|hosts`: who or what appears most, by connection attempts (START and FAIL) unless --kind. */
+export async function topQuestion(database: Database, subject: string, options: QuestionOptions): Promise<Question> {
+  const group = GROUPS[subject.replace(/s$/, '')];
+  if (!group || subject === 'kind' || subject === 'kinds') {
+    throw new LogqError('LOGQ_INVALID_OPTION', `top ${subject}: use sources, services, reasons or hosts`);
+  }
+  const filter = await buildFilter(database.connection, options);
+  addKindCondition(filter, options.kind, "kind IN ('START', 'FAIL')");
+  filter.params.limit = options.limit ?? LIMIT_DEFAULT;
+  return {
+    // Ranking first and describing only the top rows afterwards halves the time on 10
+    // million rows, because the distinct counts then run on a few keys' events only.
+    sql: `WITH ranked AS (
+            SELECT ${group.sql} AS key, count(*) AS total FROM events WHERE ${where(filter)}
+            GROUP BY ALL ORDER BY total DESC, key NULLS LAST LIMIT $limit)
+          SELECT r.key, r.total AS events, count(*) FILTER (WHERE kind = 'START') AS starts,
+            count(*) FILTER (WHERE kind = 'FAIL') AS fails, count(DISTINCT service) AS services,
+            count(DISTINCT source_ip) AS sources, max(time) AS last_seen
+          FROM ranked r JOIN events ON ${group.sql} IS NOT DISTINCT FROM r.key AND ${where(filter)}
+          GROUP BY r.key, r.total ORDER BY events DESC, r.key NULLS LAST`,
+    params: filter.params,
+    columns: [
+      { key: 'key', header: group.header },
+      { key: 'events', header: 'EVENTS', align: 'right' },
+      { key: 'starts', header: 'STARTS', align: 'right' },
+      { key: 'fails', header: 'FAILS', align: 'right' },
+      { key: 'services', header: 'SERVICES', align: 'right' },
+      { key: 'sources', header: 'SOURCES', align: 'right' },
+      { key: 'last_seen', header: 'LAST SEEN' },
+    ],
+  };
+}
+
+/** `services`: one row per service with its starts, exits, failures and durations. */
+export async function servicesQuestion(database: Database, options: QuestionOptions): Promise<Question> {
+  const filter = await buildFilter(database.connection, options);
+  filter.conditions.push("kind <> 'MESSAGE'");
+  return {
+    sql: `SELECT service, count(*) FILTER (WHERE kind = 'START') AS starts, count(*) FILTER (WHERE kind = 'EXIT') AS exits,
+            count(*) FILTER (WHERE kind = 'EXIT' AND (status <> 0 OR signal IS NOT NULL)) AS failed_exits,
+            count(*) FILTER (WHERE kind = 'FAIL') AS fails,
+            round(avg(duration_ms) FILTER (WHERE kind = 'EXIT') / 1000, 1) AS avg_seconds,
+            max(duration_ms) FILTER (WHERE kind = 'EXIT') / 1000 AS max_seconds,
+            count(DISTINCT source_ip) AS sources, max(time) AS last_seen
+          FROM events WHERE ${where(filter)}
+          GROUP BY service ORDER BY starts + fails DESC, service NULLS LAST`,
+    params: filter.params,
+    columns: [
+      { key: 'service', header: 'SERVICE' },
+      { key: 'starts', header: 'STARTS', align: 'right' },
+      { key: 'exits', header: 'EXITS', align: 'right' },
+      { key: 'failed_exits', header: 'FAILED EXITS', align: 'right' },
+      { key: 'fails', header: 'FAILS', align: 'right' },
+      { key: 'avg_seconds', header: 'AVG S', align: 'right' },
+      { key: 'max_seconds', header: 'MAX S', align: 'right' },
+      { key: 'sources', header: 'SOURCES', align: 'right' },
+      { key: 'last_seen', header: 'LAST SEEN' },
+    ],
+  };
+}
+
+const SESSION_GROUPS = ['service', 'source', 'host'];
+
+/** `sessions`: the newest sessions, or with --by their counts and durations per group. */
+export async function sessionsQuestion(database: Database, options: QuestionOptions): Promise<Question> {
+  const filter = await buildFilter(database.connection, options, 'start_time');
+  filter.params.limit = options.limit ?? 50;
+  if (options.by !== undefined) {
+    const groups = parseGroups(options.by, SESSION_GROUPS);
+    const keys = groups.map((name) => `${GROUPS[name]!.sql} AS ${name}`).join(', ');
+    return {
+      sql: `SELECT ${keys}, count(*) AS sessions, count(exit_time) AS ended,
+              count(*) FILTER (WHERE status <> 0 OR signal IS NOT NULL) AS failed,
+              round(median(duration_ms) / 1000, 1) AS median_seconds, max(duration_ms) / 1000 AS max_seconds
+            FROM sessions WHERE ${where(filter)} GROUP BY ALL ORDER BY sessions DESC LIMIT $limit`,
+      params: filter.params,
+      columns: [
+        ...groups.map((name) => ({ key: name, header: GROUPS[name]!.header })),
+        { key: 'sessions', header: 'SESSIONS', align: 'right' },
+        { key: 'ended', header: 'ENDED', align: 'right' },
+        { key: 'failed', header: 'FAILED', align: 'right' },
+        { key: 'median_seconds', header: 'MEDIAN S', align: 'right' },
+        { key: 'max_seconds', header: 'MAX S', align: 'right' },
+      ],
+    };
+  }
+  return {
+    sql: `SELECT start_time, host, service, pid, source_ip, exit_time, status, signal, duration_ms / 1000 AS seconds, userid
+          FROM sessions WHERE ${where(filter)} ORDER BY start_time DESC, file_id, line_number LIMIT $limit`,
+    params: filter.params,
+    columns: [
+      { key: 'start_time', header: 'START' },
+      { key: 'host', header: 'HOST' },
+      { key: 'service', header: 'SERVICE' },
+      { key: 'pid', header: 'PID', align: 'right' },
+      { key: 'source_ip', header: 'SOURCE' },
+      { key: 'exit_time', header: 'EXIT' },
+      { key: 'status', header: 'STATUS', align: 'right' },
+      { key: 'signal', header: 'SIGNAL', align: 'right' },
+      { key: 'seconds', header: 'SECONDS', align: 'right' },
+      { key: 'userid', header: 'USERID' },
+    ],
+  };
+}
+
+/** Returns the local zone name, so that day buckets start at local midnight. */
+function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** `timeline`: events per time bucket, split by kind unless --by names other groups. */
+export async function timelineQuestion(database: Database, options: QuestionOptions): Promise<Question> {
+  const bucketText = options.bucket ?? '1h';
+  const bucketMs = parseDuration(bucketText);
+  if (bucketMs === null || bucketMs < 1000) {
+    throw new LogqError('LOGQ_INVALID_OPTION', `--bucket ${bucketText} is not a duration of a second or more: use units w, d, h, m and s (1h, 15m, 1d)`);
+  }
+  const groups = parseGroups(options.by ?? 'kind', Object.keys(GROUPS));
+  const filter = await buildFilter(database.connection, options);
+  addKindCondition(filter, options.kind, 'true');
+  filter.params.bucket_us = BigInt(bucketMs) * 1000n;
+  filter.params.zone = localZone();
+  const keys = groups.map((name) => `${GROUPS[name]!.sql} AS ${name}`).join(', ');
+  return {
+    sql: `SELECT time_bucket(to_microseconds($bucket_us::BIGINT), time, $zone::VARCHAR) AS bucket, ${keys}, count(*) AS events
+          FROM events WHERE ${where(filter)} AND time IS NOT NULL
+          GROUP BY ALL ORDER BY bucket, events DESC`,
+    params: filter.params,
+    columns: [
+      { key: 'bucket', header: 'BUCKET' },
+      ...groups.map((name) => ({ key: name, header: GROUPS[name]!.header })),
+      { key: 'events', header: 'EVENTS', align: 'right' },
+    ],
+  };
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+/**
+ * The logq benchmark: generates a synthetic xinetd log (syslog-prefixed classic lines and
+ * the same events as JSONL), measures logq's ingest rate and the latency of two questions,
+ * then runs the same questions through the tools an administrator would otherwise use on the
+ * same syslog file: grep -c (the floor), Debian's lnav in headless SQL mode, and
+ * fail2ban-regex with the stock xinetd-fail filter.
+ *
+ *   npm run bench:logq -- [--lines N] [--tool-lines M] [--rounds R] [--dir DIR]
+ *
+ * --lines (default 10,000,000) sizes the log for logq; --tool-lines (default 1,000,000)
+ * caps the head of the file that lnav and fail2ban-regex read, because fail2ban-regex
+ * reads about 25,000 lines/s here and 10 million lines would take minutes per round.
+ * Rates are compared per line, and the table says how many lines each tool read.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './logq-generate.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const LOGQ = join(ROOT, 'bin', 'logq.js');
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+
+const lines = Number(option('lines', '10000000'));
+const toolLines = Math.min(lines, Number(option('tool-lines', '1000000')));
+const rounds = Number(option('rounds', '3'));
+const dir = option('dir', null) ?? mkdtempSync(join(tmpdir(), 'logq-bench-'));
+mkdirSync(dir, { recursive: true });
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Runs a command, returns [seconds, stdout]; throws with its stderr when it fails. */
+function timed(command, args, env = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return [seconds, result.stdout];
+}
+
+function best(command, args, env) {
+  const runs = [];
+  let output = '';
+  for (let round = 0; round < rounds; round++) {
+    const [seconds, stdout] = timed(command, args, env);
+    runs.push(seconds);
+    output = stdout;
+  }
+  return { seconds: median(runs), output };
+}
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+const results = [];
+function record(tool, question, linesRead, seconds, note = '') {
+  results.push({ tool, question, lines: linesRead, seconds, rate: linesRead / seconds, note });
+  console.error(`${tool} | ${question} | ${linesRead} lines | ${seconds.toFixed(3)} s | ${note}`);
+}
+
+const syslogPath = join(dir, 'xinetd.log');
+const jsonlPath = join(dir, 'xinetd.jsonl');
+const headPath = join(dir, 'xinetd-head.log');
+if (!existsSync(syslogPath) || Number(option('regenerate', '0'))) {
+  console.error(`generating ${lines} lines in ${dir} …`);
+  await generate({ lines, syslogPath, jsonlPath });
+}
+execFileSync('sh', ['-c', `head -n ${toolLines} '${syslogPath}' > '${headPath}'`]);
+
+// logq: ingest each form into a fresh database, then ask the questions.
+for (const [form, path] of [['syslog', syslogPath], ['jsonl', jsonlPath]]) {
+  const db = join(dir, `logq-${form}.duckdb`);
+  rmSync(db, { force: true });
+  const [seconds, output] = timed(process.execPath, [LOGQ, 'ingest', '--db', db, path]);
+  record('logq', `ingest (${form})`, lines, seconds, output.trim().split('\n').pop());
+}
+const db = join(dir, 'logq-syslog.duckdb');
+for (const [question, args] of [['fails --since 1d', ['fails', '--since', '1d']], ['top sources', ['top', 'sources']]]) {
+  const cli = best(process.execPath, [LOGQ, ...args, '--db', db]);
+  record('logq', `${question} (whole CLI)`, lines, cli.seconds);
+  // The same command run in-process by a warm Node with DuckDB already loaded: this
+  // leaves out process start and module load, but still opens the database each time.
+  const { main } = await import(join(ROOT, 'apps', 'logq', 'dist', 'main.js'));
+  const sink = { write: () => true };
+  const runs = [];
+  for (let round = 0; round < rounds; round++) {
+    const start = process.hrtime.bigint();
+    const status = await main([...args, '--db', db], { stdout: sink, stderr: sink, env: {} });
+    if (status !== 0) throw new Error(`logq ${args.join(' ')} exited with ${status}`);
+    runs.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  record('logq', `${question} (in-process, DuckDB loaded)`, lines, median(runs));
+}
+
+// grep: the floor, counting FAIL lines only.
+record('grep -c', 'count FAIL lines', lines, best('grep', ['-c', 'FAIL: ', syslogPath]).seconds);
+
+// lnav: its built-in syslog format, queried headless.
+if (have('lnav')) {
+  const home = join(dir, 'lnav-home');
+  mkdirSync(home, { recursive: true });
+  const env = { HOME: home };
+  const since = ";SELECT regexp_match('from=(\\S+)', log_body) AS src, count(*) FROM syslog_log WHERE log_body LIKE 'FAIL: %' AND log_time >= datetime('now', '-1 day') GROUP BY src ORDER BY 2 DESC";
+  const top = ";SELECT regexp_match('from=(\\S+)', log_body) AS src, count(*) AS n FROM syslog_log WHERE log_body LIKE 'START: %' OR log_body LIKE 'FAIL: %' GROUP BY src ORDER BY n DESC LIMIT 10";
+  record('lnav', 'fails --since 1d', toolLines, best('lnav', ['-n', '-c', since, headPath], env).seconds);
+  record('lnav', 'top sources', toolLines, best('lnav', ['-n', '-c', top, headPath], env).seconds);
+} else {
+  console.error('lnav not installed: apt-get install lnav');
+}
+
+// fail2ban-regex: the stock filter counts only address and libwrap FAILs, by design.
+const filter = '/etc/fail2ban/filter.d/xinetd-fail.conf';
+if (have('fail2ban-regex') && existsSync(filter)) {
+  const run = best('fail2ban-regex', ['--print-no-missed', headPath, filter]);
+  const matched = /Lines: \d+ lines, \d+ ignored, (\d+) matched/.exec(run.output)?.[1] ?? '?';
+  record('fail2ban-regex', 'match FAIL lines (stock xinetd-fail)', toolLines, run.seconds, `${matched} matched`);
+} else {
+  console.error('fail2ban not installed: apt-get install fail2ban');
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, load average at the end ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')}`;
+const sizes = `syslog form ${(statSync(syslogPath).size / 1e6).toFixed(0)} MB, JSONL ${(statSync(jsonlPath).size / 1e6).toFixed(0)} MB`;
+const table = [
+  `machine: ${machine}`,
+  `log: ${lines} lines (${sizes}); lnav and fail2ban-regex read the first ${toolLines}; median of ${rounds} rounds`,
+  '',
+  '| tool | question | lines | seconds | lines/s | note |',
+  '| --- | --- | --: | --: | --: | --- |',
+  ...results.map((row) => `| ${row.tool} | ${row.question} | ${row.lines} | ${row.seconds.toFixed(3)} | ${Math.round(row.rate).toLocaleString('en-US')} | ${row.note} |`),
+].join('\n');
+writeFileSync(join(dir, 'results.md'), table + '\n');
+console.log(table);
+if (!option('dir', null)) rmSync(dir, { recursive: true, force: true });
