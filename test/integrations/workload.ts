@@ -1,6 +1,7 @@
 /**
- * Logs that the real daemon wrote: refusals from several loopback addresses, a service
- * limit hit, and accepted connections. The tests of fail2ban, lnav and logwatch read them.
+ * Logs that the real daemon wrote to files or through syslog: refusals from several
+ * loopback addresses, a service limit hit, and accepted connections. The tests of
+ * fail2ban, lnav and logwatch read them.
  */
 import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -39,10 +40,11 @@ function serviceBlock(name: string, lines: string[]): string {
   return `service ${name}\n{\n${lines.map((line) => `\t${line}`).join('\n')}\n}\n`;
 }
 
-function configText(serviceLog: string): string {
+/** `logType` is the defaults' `log_type` value: `FILE path` or `SYSLOG facility level`. */
+function configText(logType: string): string {
   const common = ['type = UNLISTED', 'socket_type = stream', 'protocol = tcp', 'port = 0', 'wait = no'];
   return [
-    `defaults\n{\n\tbind = 127.0.0.1\n\tlog_type = FILE ${serviceLog}\n\tlog_on_success = PID HOST EXIT DURATION\n\tlog_on_failure = HOST\n}\n`,
+    `defaults\n{\n\tbind = 127.0.0.1\n\tlog_type = ${logType}\n\tlog_on_success = PID HOST EXIT DURATION\n\tlog_on_failure = HOST\n}\n`,
     serviceBlock('echo', ['id = guarded', 'type = INTERNAL UNLISTED', 'socket_type = stream', 'protocol = tcp', 'port = 0', 'wait = no', 'only_from = 127.0.0.1 127.0.0.6']),
     serviceBlock('single', [...common, 'user = nobody', 'server = /bin/cat', 'instances = 1']),
   ].join('\n');
@@ -77,9 +79,23 @@ async function makeTraffic(daemon: RunningDaemon, serviceLog: string): Promise<v
   }
   const single = portOf(daemon, 'single');
   const release = await holdConnection(single, LIMITED_SOURCE);
-  await waitFor('the held server to start', () => (/START: single /.test(readIfExists(serviceLog)) ? true : undefined));
-  await exchange(single, '', { localAddress: LIMITED_SOURCE });
-  release();
+  try {
+    await waitFor('the held server to start', () => (/START: single /.test(readIfExists(serviceLog)) ? true : undefined));
+    await exchange(single, '', { localAddress: LIMITED_SOURCE });
+  } finally {
+    release();
+  }
+}
+
+/** Makes the connections above and waits until `serviceLog` holds every FAIL and EXIT line. */
+async function runWorkload(daemon: RunningDaemon, serviceLog: string): Promise<void> {
+  await makeTraffic(daemon, serviceLog);
+  const refusals = [...REFUSALS.values()].reduce((sum, count) => sum + count, 0) + 1;
+  const starts = [...ACCEPTED.values()].reduce((sum, count) => sum + count, 0) + 1;
+  await waitFor('every FAIL and EXIT line', () => {
+    const text = readIfExists(serviceLog);
+    return countMatches(text, /: FAIL: /g) >= refusals && countMatches(text, /: EXIT: /g) >= starts ? true : undefined;
+  });
 }
 
 /** Runs the daemon in `dir`, makes the connections above, stops it, and returns its log paths. */
@@ -90,20 +106,37 @@ export async function writeDaemonLogs(dir: string): Promise<WorkloadLogs> {
     jsonLog: join(dir, 'events.jsonl'),
   };
   const configFile = join(dir, 'xinetd.conf');
-  writeFileSync(configFile, configText(logs.serviceLog));
+  writeFileSync(configFile, configText(`FILE ${logs.serviceLog}`));
   const daemon = await startDaemon(['-f', configFile, '-filelog', logs.programLog, '-jsonlog', logs.jsonLog]);
   try {
-    await makeTraffic(daemon, logs.serviceLog);
-    const refusals = [...REFUSALS.values()].reduce((sum, count) => sum + count, 0) + 1;
-    const starts = [...ACCEPTED.values()].reduce((sum, count) => sum + count, 0) + 1;
-    await waitFor('every FAIL and EXIT line', () => {
-      const text = readIfExists(logs.serviceLog);
-      return countMatches(text, /: FAIL: /g) >= refusals && countMatches(text, /: EXIT: /g) >= starts ? true : undefined;
-    });
+    await runWorkload(daemon, logs.serviceLog);
   } finally {
     await daemon.stop('SIGTERM');
   }
   return { ...logs, daemonPid: daemon.process.pid! };
+}
+
+export interface SyslogTarget {
+  /** The syslog daemon's socket, for `-syslogsocket`. */
+  socket: string;
+  /** The service lines' facility and level, as in `log_type = SYSLOG authpriv info`. */
+  serviceFacilityLevel: string;
+  /** The daemon's own messages' facility, for `-syslog`. */
+  programFacility: string;
+  /** The file the syslog daemon writes the service lines to, watched for the lines. */
+  serviceLog: string;
+}
+
+/** Runs the daemon in `dir` with every log line sent to syslog, makes the connections above, and stops it. */
+export async function writeDaemonSyslog(dir: string, target: SyslogTarget): Promise<void> {
+  const configFile = join(dir, 'xinetd.conf');
+  writeFileSync(configFile, configText(`SYSLOG ${target.serviceFacilityLevel}`));
+  const daemon = await startDaemon(['-f', configFile, '-syslog', target.programFacility, '-syslogsocket', target.socket]);
+  try {
+    await runWorkload(daemon, target.serviceLog);
+  } finally {
+    await daemon.stop('SIGTERM');
+  }
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

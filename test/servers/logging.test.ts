@@ -2,40 +2,25 @@
  * Log sinks: `log_type SYSLOG` and `-syslog` to a real rsyslogd listening on a temporary
  * socket, the size limits of `log_type FILE`, and log files reopened on reload.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exchange, makeTempDir, readIfExists, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
+import { HAS_RSYSLOG, startRsyslog, type RunningRsyslog } from '../support/rsyslog.js';
 import { TCP, block, waitForLine, writeConfig } from './support.js';
 
-const HAS_RSYSLOG = existsSync('/usr/sbin/rsyslogd');
-
-/** Starts rsyslogd in the foreground on `dir`/log.sock, writing `facility.level tag msg` lines to `dir`/syslog.out. */
-async function startRsyslog(dir: string): Promise<{ process: ChildProcess; socket: string; output: string }> {
-  const socket = join(dir, 'log.sock');
-  const output = join(dir, 'syslog.out');
-  const conf = join(dir, 'rsyslog.conf');
-  writeFileSync(
-    conf,
-    [
-      `global(workDirectory="${dir}")`,
-      'module(load="imuxsock" SysSock.Use="off")',
-      `input(type="imuxsock" Socket="${socket}" CreatePath="on")`,
-      'template(name="plain" type="string" string="%syslogfacility-text%.%syslogseverity-text% %syslogtag%%msg%\\n")',
-      `*.* action(type="omfile" file="${output}" template="plain")`,
-      '',
-    ].join('\n'),
-  );
-  const child = spawn('/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], { stdio: 'ignore' });
-  await waitFor('rsyslogd to create its socket', () => (existsSync(socket) ? true : undefined));
-  return { process: child, socket, output };
+/** rsyslog rules that write every message as `facility.level tag msg` to `output`. */
+function plainRules(output: string): string[] {
+  return [
+    'template(name="plain" type="string" string="%syslogfacility-text%.%syslogseverity-text% %syslogtag%%msg%\\n")',
+    `*.* action(type="omfile" file="${output}" template="plain")`,
+  ];
 }
 
 describe.skipIf(!HAS_RSYSLOG)('syslog', () => {
   let dir: string;
   let daemon: RunningDaemon | undefined;
-  let rsyslog: ChildProcess | undefined;
+  let rsyslog: RunningRsyslog | undefined;
 
   beforeEach(() => {
     dir = makeTempDir('xinetd-ts-syslog');
@@ -44,29 +29,26 @@ describe.skipIf(!HAS_RSYSLOG)('syslog', () => {
   afterEach(async () => {
     await daemon?.stop('SIGTERM');
     daemon = undefined;
-    if (rsyslog && rsyslog.exitCode === null) {
-      const exited = new Promise((resolve) => rsyslog!.once('exit', resolve));
-      rsyslog.kill('SIGTERM');
-      await exited;
-    }
+    await rsyslog?.stop();
+    rsyslog = undefined;
     removeDir(dir);
   });
 
   it('service and daemon lines reach rsyslogd', async () => {
-    const server = await startRsyslog(dir);
-    rsyslog = server.process;
+    const output = join(dir, 'syslog.out');
+    rsyslog = await startRsyslog(dir, plainRules(output));
     const config = writeConfig(
       dir,
       block('viasyslog', [...TCP, 'wait = no', 'user = root', 'server = /bin/echo', 'server_args = hi', 'log_type = SYSLOG local3 notice', 'log_on_success = PID HOST EXIT']),
     );
-    daemon = await startDaemon(['-f', config, '-syslog', 'daemon', '-syslogsocket', server.socket]);
+    daemon = await startDaemon(['-f', config, '-syslog', 'daemon', '-syslogsocket', rsyslog.socket]);
     expect((await exchange(daemon.ports.get('viasyslog')!, '')).data).toBe('hi\n');
     const pid = daemon.process.pid!;
-    await waitForLine(server.output, new RegExp(`local3\\.notice xinetd\\[${pid}\\]: ?START: viasyslog pid=(\\d+) from=127\\.0\\.0\\.1`));
-    await waitForLine(server.output, new RegExp(`local3\\.notice xinetd\\[${pid}\\]: ?EXIT: viasyslog status=0 pid=\\d+`));
-    await waitForLine(server.output, new RegExp(`daemon\\.notice xinetd\\[${pid}\\]: ?Started working: 1 available service\\n`));
+    await waitForLine(output, new RegExp(`local3\\.notice xinetd\\[${pid}\\]: ?START: viasyslog pid=(\\d+) from=127\\.0\\.0\\.1`));
+    await waitForLine(output, new RegExp(`local3\\.notice xinetd\\[${pid}\\]: ?EXIT: viasyslog status=0 pid=\\d+`));
+    await waitForLine(output, new RegExp(`daemon\\.notice xinetd\\[${pid}\\]: ?Started working: 1 available service\\n`));
     await daemon.stop('SIGTERM');
-    await waitForLine(server.output, new RegExp(`daemon\\.warning xinetd\\[${pid}\\]: ?Exiting\\.\\.\\.`));
+    await waitForLine(output, new RegExp(`daemon\\.warning xinetd\\[${pid}\\]: ?Exiting\\.\\.\\.`));
   });
 
   it('reports a syslog socket that nobody listens on, and keeps serving', async () => {

@@ -59,10 +59,18 @@ export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): 
   void exited.then((code) => {
     exitCode = code;
   });
-  const ports = await waitFor('the daemon to start', () => {
-    if (exitCode !== 'running') throw new Error(`the daemon exited with ${exitCode} during start-up:\n${stderr}`);
-    return parseSummary(stderr);
-  });
+  let ports: Map<string, number>;
+  try {
+    ports = await waitFor('the daemon to start', () => {
+      if (exitCode !== 'running') throw new Error(`the daemon exited with ${exitCode} during start-up:\n${stderr}`);
+      return parseSummary(stderr);
+    });
+  } catch (error) {
+    // A daemon that never printed its summary must not outlive the test.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
   return {
     process: child,
     stderr: () => stderr,
