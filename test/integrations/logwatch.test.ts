@@ -63,7 +63,7 @@ function debianRules(logDir: string, template: string): string[] {
 function writeLogwatchConfig(dir: string, logDir: string, tmpDir: string): string {
   const confDir = join(dir, 'etc-logwatch');
   for (const sub of ['conf/logfiles', 'conf/services', 'scripts/services']) mkdirSync(join(confDir, sub), { recursive: true });
-  // logwatch lowercases every value that is not in double quotes, and TmpDir even then.
+  // logwatch lowercases every value that is not in double quotes.
   const settings = [`LogDir = "${logDir}"`, 'AppendVarLogToLogDirs = 0', 'AppendVarAdmToLogDirs = 0', 'AppendCWDToLogDirs = 0', 'Archives = No', `TmpDir = "${tmpDir}"`];
   writeFileSync(join(confDir, 'conf', 'logwatch.conf'), `${settings.join('\n')}\n`);
   return confDir;
@@ -87,6 +87,7 @@ describe.skipIf(!HAS_RSYSLOG || !IS_ROOT).each(FORMATS)('logwatch secure service
 
   beforeAll(async () => {
     dir = makeTempDir('xinetd-ts-logwatch');
+    // logwatch lowercases its TmpDir setting, so this path has no capitals, unlike mkdtemp's.
     tmpDir = join(tmpdir(), `xinetd-ts-logwatch-tmp-${randomBytes(6).toString('hex')}`);
     mkdirSync(tmpDir, { mode: 0o700 });
     const logDir = join(dir, 'log');
