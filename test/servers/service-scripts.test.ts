@@ -3,7 +3,7 @@
  * and the systemd unit checked by systemd-analyze.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAEMON_BIN, ROOT, exchange, makeTempDir, readIfExists, removeDir, waitFor } from '../support/daemon.js';
@@ -93,7 +93,14 @@ describe('systemd unit', () => {
       copyFileSync(UNIT, copy);
       // verify checks that ExecStart exists, so point it at this checkout's daemon.
       writeFileSync(copy, readFileSync(copy, 'utf8').replace('/usr/local/bin/xinetd-ts', DAEMON_BIN));
-      const result = spawnSync('systemd-analyze', ['verify', copy], { encoding: 'utf8' });
+      // verify also runs man for each Documentation= page, so lay out this checkout's pages
+      // the way an installed package has them.
+      const manDir = join(dir, 'man');
+      for (const [page, section] of [['xinetd-ts.8', 'man8'], ['xinetd-ts.conf.5', 'man5']] as const) {
+        mkdirSync(join(manDir, section), { recursive: true });
+        copyFileSync(join(ROOT, 'man', page), join(manDir, section, page));
+      }
+      const result = spawnSync('systemd-analyze', ['verify', copy], { encoding: 'utf8', env: { ...process.env, MANPATH: manDir } });
       expect(`${result.stdout}${result.stderr}`.trim()).toBe('');
       expect(result.status).toBe(0);
     } finally {
