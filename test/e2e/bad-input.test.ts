@@ -9,17 +9,21 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAEMON_BIN, makeTempDir, readIfExists, removeDir, request, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
 
-function runToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [DAEMON_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [DAEMON_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      done({ code, stderr });
+      done({ code, stdout, stderr });
     });
   });
 }
@@ -104,14 +108,21 @@ describe('daemon with bad input', () => {
     }
   });
 
+  it('prints the usage for --help', async () => {
+    const result = await runToExit(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: xinetd-ts /);
+  });
+
   it('refuses a pidfile of a running daemon', async () => {
     const config = join(dir, 'xinetd.conf');
     writeFileSync(config, block('echo', [...ECHO, 'port = 0']));
     const pidFile = join(dir, 'xinetd.pid');
     daemon = await startDaemon(['-f', config, '-pidfile', pidFile]);
-    const second = await runToExit(['-dontfork', '-f', config, '-pidfile', pidFile]);
+    const second = await runToExit(['-dontfork', '-f', config, '-pidfile', pidFile, '-filelog', join(dir, 'second.log')]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain(`pidfile ${pidFile} names process ${daemon.process.pid}, which is running`);
+    // The message reaches the terminal although the daemon's messages go to -filelog.
+    expect(second.stderr).toContain(`xinetd-ts: pidfile ${pidFile} names process ${daemon.process.pid}, which is running`);
     expect(readFileSync(pidFile, 'utf8')).toBe(`${daemon.process.pid}\n`);
   });
 

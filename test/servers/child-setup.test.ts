@@ -222,7 +222,7 @@ describe('without the compiled helper', () => {
       delete process.env.XINETD_TS_HELPER;
     }
     expect([...daemon.ports.keys()]).toEqual(['plain']);
-    expect(daemon.stderr()).toMatch(/service tuned .*: the child helper .*no-such-helper is missing: install a C compiler/);
+    expect(daemon.stderr()).toMatch(/service tuned .*: the child helper .*no-such-helper is missing: in a checkout, install a C compiler/);
     const got = JSON.parse((await exchange(daemon.ports.get('plain')!, '')).data) as Report;
     expect([got.argv0, got.args, got.env.FOO, got.env.REMOTE_HOST, got.stdinNonBlocking]).toEqual(['node', ['one'], 'bar', '127.0.0.1', false]);
     const fds = block('fds', [...TCP, 'wait = no', 'user = root', 'server = /bin/ls', 'server_args = /proc/self/fd']);

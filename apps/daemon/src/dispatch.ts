@@ -131,16 +131,16 @@ function serveThroughSpawner(context: DispatchContext, spawner: Spawner, service
     finish(context, service, server, report.status, report.signal);
     settle();
   };
-  void spawner.launch(config, socket, env, onExit).then((reply) => {
-    if ('error' in reply) {
-      service.running.delete(server);
-      settle();
-      reportStartFailure(context, service, source, reply.error);
-      return;
-    }
-    server.pid = reply.pid;
-    context.log.started(config, reply.pid, source);
-    if (pendingSignal !== null) killQuietly(reply.pid, pendingSignal);
+  const onStart = (pid: number) => {
+    server.pid = pid;
+    context.log.started(config, pid, source);
+    if (pendingSignal !== null) killQuietly(pid, pendingSignal);
+  };
+  void spawner.launch(config, socket, env, onStart, onExit).then((reply) => {
+    if (!('error' in reply)) return;
+    service.running.delete(server);
+    settle();
+    reportStartFailure(context, service, source, reply.error);
   });
 }
 

@@ -104,6 +104,15 @@ function reportReady(ready: boolean, problems: readonly string[] = []): void {
 }
 
 /**
+ * Reports a failed start where the user looks: to the waiting parent of a background
+ * start, or on standard error when the messages went only to the -filelog file.
+ */
+function reportFailure(options: Options, io: Io, problems: readonly string[]): void {
+  if (process.send) reportReady(false, problems);
+  else if (options.fileLog !== null) for (const problem of problems) io.stderr.write(`xinetd-ts: ${problem}\n`);
+}
+
+/**
  * Throws when the pidfile names another running process: a second daemon on the same
  * pidfile would otherwise take the file from the first, and then remove it on exit.
  */
@@ -160,6 +169,11 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   if (argv[0] === 'convert-inetd') {
     return runConvertInetd(argv.slice(1), { stdin: () => readFileSync(0, 'utf8'), stdout, stderr: io.stderr });
   }
+  // xinetd has no help option; people type one anyway, and deserve the usage, not a start.
+  if (argv.length === 1 && ['--help', '-help', '-h'].includes(argv[0]!)) {
+    stdout.write(`${USAGE}\n`);
+    return EXIT.OK;
+  }
   let options: Options;
   try {
     options = parseOptions(argv);
@@ -200,7 +214,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
     } catch (error) {
       log.message({ severity: 'CRITICAL', text: (error as Error).message });
       await log.close();
-      reportReady(false, log.problems);
+      reportFailure(options, io, log.problems);
       return EXIT.CONFIG;
     }
   }
@@ -209,7 +223,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
     const text = count === null ? "couldn't get configuration. Exiting..." : 'no services. Exiting...';
     log.message({ severity: 'CRITICAL', text: `${process.pid} {main} ${text}` });
     await log.close();
-    reportReady(false, [...log.problems, `no services could be started from ${options.configFile}`]);
+    reportFailure(options, io, [...log.problems, `no services could be started from ${options.configFile}`]);
     return EXIT.CONFIG;
   }
   if (count === 0) {

@@ -26,7 +26,8 @@ export function helperAvailable(): boolean {
 }
 
 export const HELPER_MISSING =
-  `the child helper ${HELPER_PATH} is missing: install a C compiler (Debian: apt-get install gcc libc6-dev) and run "npm run build"`;
+  `the child helper ${HELPER_PATH} is missing: in a checkout, install a C compiler (Debian: apt-get install gcc libc6-dev) ` +
+  'and run "npm run build"; for an installed package, compile apps/daemon/native/xinetd-ts-child.c with cc and set XINETD_TS_HELPER to the result';
 
 /** True when the server must start through the helper; the plain path stays a single spawn. */
 export function needsHelper(config: ServiceConfig): boolean {

@@ -48,15 +48,29 @@ export class Spawner {
     this.onProblem = onProblem;
   }
 
-  /** Hands `socket` to a new server; `onExit` runs once the spawner has reaped it. */
-  launch(config: ServiceConfig, socket: net.Socket, env: NodeJS.ProcessEnv, onExit: (report: ExitReport) => void): Promise<LaunchReply> {
+  /**
+   * Hands `socket` to a new server. `onStart` runs as soon as the spawner reports the pid,
+   * and `onExit` once it has reaped the server. Both run from the message handler itself,
+   * in the order the spawner sent them, so a server that exits at once cannot have its
+   * exit handled before its start.
+   */
+  launch(
+    config: ServiceConfig,
+    socket: net.Socket,
+    env: NodeJS.ProcessEnv,
+    onStart: (pid: number) => void,
+    onExit: (report: ExitReport) => void,
+  ): Promise<LaunchReply> {
     // A socket closed during the access checks has no descriptor left to pass.
     if (socket.destroyed) return Promise.resolve({ error: 'the client closed the connection before the server started' });
     const child = this.running();
     const id = String(this.nextId++);
     return new Promise((resolve) => {
       this.replies.set(id, (reply) => {
-        if ('pid' in reply) this.exits.set(reply.pid, onExit);
+        if ('pid' in reply) {
+          this.exits.set(reply.pid, onExit);
+          onStart(reply.pid);
+        }
         resolve(reply);
       });
       // The socket is closed in the daemon once the spawner acknowledges it.
