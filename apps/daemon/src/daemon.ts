@@ -4,6 +4,7 @@
  * service did not change.
  */
 import { formatDiagnostic, loadConfig, type Diagnostic, type LoadedConfig, type ServiceConfig } from '#config';
+import { AcceptTrouble } from './accept-trouble.js';
 import { AccessControl } from './access/control.js';
 import { dispatchConnection, dispatchDatagram, heldEvents, type DispatchContext } from './dispatch.js';
 import { HeldListener } from './child/holder.js';
@@ -243,7 +244,10 @@ export class Daemon {
   private makeListener(service: Service): StreamListener | DatagramListener | HeldListener {
     const { config } = service;
     if (config.wait && !config.types.has('INTERNAL')) return new HeldListener(this.settings.environment, heldEvents(this.context, service));
-    if (config.socketType === 'stream') return new StreamListener((socket) => dispatchConnection(this.context, service, socket));
+    if (config.socketType === 'stream') {
+      const trouble = new AcceptTrouble(config.id, this.context.log);
+      return new StreamListener((socket) => dispatchConnection(this.context, service, socket), trouble);
+    }
     return new DatagramListener((message, remote, socket) => dispatchDatagram(this.context, service, message, remote, socket));
   }
 

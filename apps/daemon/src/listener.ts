@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { ServiceConfig } from '#config';
+import type { AcceptTrouble } from './accept-trouble.js';
 import type { HeldListener } from './child/holder.js';
 
 export interface BoundAddress {
@@ -64,12 +65,15 @@ function bindUdp(socket: dgram.Socket, host: string, port: number): Promise<void
 export class StreamListener {
   private server: net.Server;
 
-  constructor(onConnection: ConnectionHandler) {
+  constructor(onConnection: ConnectionHandler, trouble: AcceptTrouble | null = null) {
     // Paused, so that no byte is read before the socket is handed to a server process.
-    this.server = net.createServer({ pauseOnConnect: true }, onConnection);
-    this.server.on('error', () => {
-      // Errors after listening (EMFILE on accept) are retried by libuv; nothing to close.
+    this.server = net.createServer({ pauseOnConnect: true }, (socket) => {
+      trouble?.accepted();
+      onConnection(socket);
     });
+    // After listening, only accept fails here (EMFILE and the like). libuv has already
+    // closed the pending connection and keeps listening, so the socket stays open.
+    this.server.on('error', (error: NodeJS.ErrnoException) => trouble?.failed(error));
   }
 
   async open(config: ServiceConfig): Promise<BoundAddress> {
