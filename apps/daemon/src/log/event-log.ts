@@ -22,6 +22,7 @@ import {
   type Severity,
   type Source,
 } from '#logformat';
+import { oneLine } from './one-line.js';
 import { SinkPool, type FileSink } from './sinks.js';
 import { DEFAULT_SYSLOG_SOCKET, SyslogSink, priority, severityLevel } from './syslog.js';
 
@@ -149,9 +150,9 @@ export class EventLog {
     const facility = this.options.syslogFacility ?? null;
     if (facility !== null && this.program === null) {
       // Syslog adds the time, the ident and the pid; xinetd's syslog lines have no level word.
-      this.syslogSink().write(priority(facility, severityLevel(message.severity)), message.text);
+      this.syslogSink().write(priority(facility, severityLevel(message.severity)), oneLine(message.text));
     } else {
-      const line = formatProgramLine(new Date(), PROGRAM_NAME, process.pid, message);
+      const line = oneLine(formatProgramLine(new Date(), PROGRAM_NAME, process.pid, message));
       if (this.program) this.program.write(line);
       else this.options.stderr.write(`${line}\n`);
     }
@@ -192,11 +193,11 @@ export class EventLog {
     const parts = classicParts(config, event.event);
     if (parts === null) return;
     if (logType.kind === 'SYSLOG') {
-      this.syslogSink().write(priority(logType.facility, logType.level), formatServiceBody(event, parts));
+      this.syslogSink().write(priority(logType.facility, logType.level), oneLine(formatServiceBody(event, parts)));
       return;
     }
     const sink = this.sinks.get(this.serviceLogPath(config)!);
-    const state = sink.writeLimited(formatServiceLine(new Date(), event, parts), logType.softLimit, logType.hardLimit);
+    const state = sink.writeLimited(oneLine(formatServiceLine(new Date(), event, parts)), logType.softLimit, logType.hardLimit);
     if (state === 'crossed-hard') this.error(`Size of ${config.id} log exceeded hard limit`);
     else if (state === 'crossed-soft') this.warning(`Size of ${config.id} log exceeded soft limit`);
   }
@@ -208,7 +209,7 @@ export class EventLog {
 
   /** Goes to the -filelog file or standard error, since syslog itself is what failed. */
   private reportSyslogError(text: string): void {
-    const line = formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text });
+    const line = oneLine(formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text }));
     if (this.program) this.program.write(line);
     else this.options.stderr.write(`${line}\n`);
   }
@@ -225,7 +226,7 @@ export class EventLog {
 
   private reportSinkError(path: string, error: Error): void {
     const text = `unable to write log file ${path}: ${error.message}; check the directory's permissions and free space`;
-    const line = formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text });
+    const line = oneLine(formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text }));
     if (this.program && this.program.path !== path) this.program.write(line);
     else this.options.stderr.write(`${line}\n`);
   }
