@@ -1,6 +1,6 @@
 /**
  * Hostile values that reach log lines: a service id with terminal escapes, a 5,000-character
- * id, a banner path with control characters and an included file whose name holds a
+ * id, a banner path with control characters and an included file whose name contains a
  * newline. The classic logs stay one escaped record per line; the JSONL log keeps the
  * exact values, one object per line.
  */
@@ -39,7 +39,7 @@ describe('hostile values in log lines', () => {
     removeDir(dir);
   });
 
-  it('keeps the classic logs one escaped line per record and the JSONL log exact', async () => {
+  it('classic and JSONL logs keep one record per line', async () => {
     const included = join(dir, 'conf.d');
     mkdirSync(included);
     writeFileSync(join(included, 'bad\nname'), 'service broken\n{\n\tsocket_type = nonsense\n}\n');
@@ -51,7 +51,7 @@ describe('hostile values in log lines', () => {
     daemon = await startDaemon(['-f', writeConfig(dir, config), '-filelog', daemonLog, '-jsonlog', jsonLog]);
     await exchange(daemon.ports.get(EVIL_ID)!, '', { end: true });
     await exchange(daemon.ports.get(LONG_ID)!, '');
-    // echo forks in xinetd's model and logs START and EXIT; daytime answers in place, START only.
+    // echo forks in xinetd's model and logs START and EXIT; daytime replies in place and logs START only.
     await waitForLine(serviceLog, /EXIT: ev[^]*START: L|START: L[^]*EXIT: ev/, 'START of both services and EXIT of echo');
     await waitForLine(daemonLog, /open of banner/);
     await daemon.stop('SIGTERM');

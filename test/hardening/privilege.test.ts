@@ -49,7 +49,7 @@ describe.skipIf(!IS_ROOT)('what a server inherits', () => {
   it.each([
     ['the spawner', {}],
     ['the plain spawn', { XINETD_TS_HELPER: '/nonexistent/xinetd-ts-helper' }],
-  ])('runs as the configured user with fds 0-2 only, through %s', async (_path, env: NodeJS.ProcessEnv) => {
+  ])('server user and fds through %s', async (_path, env: NodeJS.ProcessEnv) => {
     const serviceLog = join(dir, 'service.log');
     const args = ['-f', writeConfig(dir, services(serviceLog)), '-filelog', join(dir, 'daemon.log'), '-jsonlog', join(dir, 'events.jsonl')];
     daemon = await startDaemon(args, env);
@@ -74,7 +74,7 @@ describe.skipIf(!IS_ROOT)('what a server inherits', () => {
     expect(grouped.ids.split('groups=')[1]!.split(' ')).not.toContain('0');
   });
 
-  it('refuses an external service without "user" instead of running it as root', async () => {
+  it('service without user is rejected', async () => {
     const rootless = block('rootless', [...TCP, 'wait = no', `server = ${FD_REPORT}`]);
     const kept = block('kept', [...TCP, 'wait = no', 'user = nobody', `server = ${FD_REPORT}`]);
     daemon = await startDaemon(['-f', writeConfig(dir, rootless + kept), '-filelog', join(dir, 'daemon.log')]);
