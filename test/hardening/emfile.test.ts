@@ -42,13 +42,7 @@ describe('descriptor exhaustion', () => {
     // A few descriptors above the highest one in use: each held connection takes one.
     setSoftFileLimit(pid, highestDescriptor(pid) + 4);
 
-    let refused = false;
-    for (let i = 0; i < 50 && !refused; i += 1) {
-      const attempt = await echoOnce(port);
-      if (attempt.served) held.push(attempt.socket);
-      else refused = true;
-    }
-    expect(refused).toBe(true);
+    expect(await holdUntilRefused(port, held)).toBe(true);
     await waitForLine(log, SHORTAGE);
 
     const before = cpuTicks(pid);
@@ -67,9 +61,24 @@ describe('descriptor exhaustion', () => {
     // The daemon frees a descriptor once it has read the client's close; poll until it has.
     await waitForRecovery(port, log);
     expect(readFileSync(log, 'utf8').match(SHORTAGE)).toHaveLength(1);
+
+    // A second burst is logged again.
+    expect(await holdUntilRefused(port, held)).toBe(true);
+    await waitForLine(log, /(no file descriptor left[^]*){2}/, 'a second shortage line');
+    expect(readFileSync(log, 'utf8').match(SHORTAGE)).toHaveLength(2);
     expect(daemon.process.exitCode).toBeNull();
   });
 });
+
+/** Opens echo connections and keeps them in `held` until one is closed unserved; returns whether one was. */
+async function holdUntilRefused(port: number, held: net.Socket[]): Promise<boolean> {
+  for (let i = 0; i < 50; i += 1) {
+    const attempt = await echoOnce(port);
+    if (!attempt.served) return true;
+    held.push(attempt.socket);
+  }
+  return false;
+}
 
 /** Connects until a connection is served with a descriptor to spare, which the daemon logs. */
 async function waitForRecovery(port: number, log: string): Promise<void> {
