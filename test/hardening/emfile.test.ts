@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir, startDaemon, type RunningDaemon } from '../support/daemon.js';
-import { block, waitForLine, writeConfig } from '../servers/support.js';
+import { exchange, makeTempDir, removeDir, startDaemon, type RunningDaemon } from '../support/daemon.js';
+import { TCP, block, waitForLine, writeConfig } from '../servers/support.js';
 import { cpuTicks, echoOnce, highestDescriptor, setSoftFileLimit } from './support.js';
 
 const ECHO = block('echo', ['type = INTERNAL UNLISTED', 'socket_type = stream', 'protocol = tcp', 'bind = 127.0.0.1', 'port = 0', 'wait = no']);
@@ -67,6 +67,30 @@ describe('descriptor exhaustion', () => {
     await waitForLine(log, /(no file descriptor left[^]*){2}/, 'a second shortage line');
     expect(readFileSync(log, 'utf8').match(SHORTAGE)).toHaveLength(2);
     expect(daemon.process.exitCode).toBeNull();
+  });
+
+  it('plain spawn logs one error per burst', async () => {
+    const log = join(dir, 'daemon.log');
+    const serviceLog = join(dir, 'service.log');
+    const echo = block('greet', [...TCP, 'wait = no', 'user = root', 'server = /bin/echo', 'server_args = hi', `log_type = FILE ${serviceLog}`, 'log_on_success = PID', 'log_on_failure = HOST']);
+    daemon = await startDaemon(['-f', writeConfig(dir, echo), '-filelog', log], { XINETD_TS_HELPER: join(dir, 'no-such-helper') });
+    const pid = daemon.process.pid!;
+    const port = daemon.ports.get('greet')!;
+    expect((await exchange(port, '')).data).toBe('hi\n');
+    await waitForLine(serviceLog, /START: greet/);
+    const limit = highestDescriptor(pid) + 1;
+    // One descriptor above the highest in use: accept gets it, the child's pipes do not.
+    setSoftFileLimit(pid, limit + 1);
+
+    const before = cpuTicks(pid);
+    for (let i = 0; i < 20; i += 1) expect((await exchange(port, '')).data).toBe('');
+    await waitForLine(serviceLog, /(FAIL: greet fork[^\n]*\n[^]*){20}/, 'a FAIL line for each of the 20 connections');
+    console.log(`EMFILE on the plain spawn: 20 connections, daemon CPU ${(cpuTicks(pid) - before) * 10} ms`);
+    expect(readFileSync(log, 'utf8').match(/ERROR: service greet: unable to start \/bin\/echo: EMFILE/g)).toHaveLength(1);
+
+    setSoftFileLimit(pid, limit + 64);
+    expect((await exchange(port, '')).data).toBe('hi\n');
+    await waitForLine(log, /INFO: service greet: descriptors free again, starting servers/);
   });
 });
 

@@ -15,6 +15,7 @@ import { serverEnvironment } from './child/environment.js';
 import type { Spawner } from './child/spawner.js';
 import { relay } from './redirect/relay.js';
 import { applySocketFlags, spawnServer, type SpawnResult } from './spawn.js';
+import { isDescriptorShortage, reportSpawnShortage, spawnSucceeded } from './spawn-shortage.js';
 
 export interface DispatchContext {
   log: EventLog;
@@ -85,7 +86,8 @@ function serveExternal(context: DispatchContext, service: Service, socket: net.S
   const { child, pid, ready } = started;
   if (pid === undefined) {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      context.log.error(`service ${config.id}: unable to start ${config.server}: ${error.code ?? error.message}; check the "server" path and its permissions`);
+      if (isDescriptorShortage(error)) reportSpawnShortage(context.log, service, error);
+      else context.log.error(`service ${config.id}: unable to start ${config.server}: ${error.code ?? error.message}; check the "server" path and its permissions`);
       context.log.failed(config, 'fork', source);
     });
     return;
@@ -97,7 +99,10 @@ function serveExternal(context: DispatchContext, service: Service, socket: net.S
   track(service, server);
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, name) => resolve([code, name])));
   void ready.then(async (problem) => {
-    if (problem === null) context.log.started(config, pid, source);
+    if (problem === null) {
+      spawnSucceeded(context.log, service);
+      context.log.started(config, pid, source);
+    }
     else reportStartFailure(context, service, source, problem);
     const [code, signalName] = await exited;
     if (problem !== null) {
