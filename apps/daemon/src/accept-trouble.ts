@@ -1,7 +1,7 @@
 /**
  * Descriptor exhaustion on one stream service, reported once per burst. When accept fails
- * with EMFILE, libuv closes the pending connections itself and tells Node nothing, so the
- * daemon looks after each accepted connection whether a descriptor is still free.
+ * with EMFILE, libuv closes the pending connections itself and does not report the error to Node, so
+ * the daemon checks after each accepted connection whether a descriptor is still free.
  */
 import { closeSync, openSync } from 'node:fs';
 
@@ -34,7 +34,7 @@ export class AcceptTrouble {
     private readonly reporter: AcceptReporter,
   ) {}
 
-  /** After each accepted connection: the first shortage of a burst is logged, and so is its end. */
+  /** Checks for a free descriptor after an accept, logging the first shortage of a burst and its end. */
   accepted(): void {
     const code = descriptorShortage();
     if (code === null) return this.recovered();
@@ -43,7 +43,7 @@ export class AcceptTrouble {
     this.reporter.error(`service ${this.serviceId}: no file descriptor left after accepting a connection (${code}): ${ADVICE[code]}; connections arriving until one frees are closed unserved`);
   }
 
-  /** An accept that libuv reports itself (ENOBUFS, ENOMEM): logged once per burst too. */
+  /** Logs an accept error that libuv does report (ENOBUFS, ENOMEM), once per burst. */
   failed(error: NodeJS.ErrnoException): void {
     if (this.short) return;
     this.short = true;
