@@ -1,6 +1,7 @@
 /**
  * The DuckDB client's values, loaded with require. Importing this CommonJS package from
- * ESM makes Node scan its files for named exports, which cost about 50 ms per command.
+ * ESM makes Node scan its files for named exports, which took about 50 ms per command
+ * on the 2-core machine of docs/BENCHMARKS.md.
  */
 import { createRequire } from 'node:module';
 
