@@ -123,42 +123,53 @@ export class Daemon {
     return count;
   }
 
-  /** Re-reads the configuration; a configuration with errors leaves everything as it is. */
+  /** Re-reads the configuration. A configuration with errors leaves everything as it is. */
   async reload(): Promise<void> {
     if (this.stopping) return;
     this.log.notice('Starting reconfiguration');
     const loaded = this.load();
     const errors = loaded.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
     if (errors.length > 0 || loaded.files.length === 0) {
-      const services = [...new Set(errors.map((diagnostic) => diagnostic.service).filter((id) => id !== null))];
-      const which = services.length > 0 ? ` (services ${services.join(', ')})` : '';
-      this.log.warning(
-        `reconfiguration failed: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${this.settings.configFile}${which}; ` +
-          'keeping the running configuration until every error is fixed',
-      );
-      // A SIGHUP from logrotate still has to move the logs to new files.
-      this.log.reopen(this.configs());
+      this.refuseReload(errors);
       return;
     }
+
     const wanted = new Map(this.usable(loaded).map((config) => [listenerKey(config), config]));
     let dropped = 0;
     for (const [key, service] of this.services) {
       const config = wanted.get(key);
       if (config) {
-        this.log.notice(`readjusting service ${config.id}`);
-        service.update(config);
-        if (service.listener instanceof HeldListener) service.listener.reconfigure(config);
-        this.reportRules(service);
+        this.readjust(service, config);
         wanted.delete(key);
       } else {
         this.deactivate(key, service);
         dropped++;
       }
     }
+
     const kept = this.services.size;
     for (const config of wanted.values()) await this.startService(config);
     this.log.reopen(this.configs());
     this.log.notice(`Reconfigured: new=${this.services.size - kept} old=${kept} dropped=${dropped} (services)`);
+  }
+
+  private refuseReload(errors: readonly Diagnostic[]): void {
+    const services = [...new Set(errors.map((diagnostic) => diagnostic.service).filter((id) => id !== null))];
+    const which = services.length > 0 ? ` (services ${services.join(', ')})` : '';
+    this.log.warning(
+      `reconfiguration failed: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${this.settings.configFile}${which}; ` +
+        'keeping the running configuration until every error is fixed',
+    );
+    // A SIGHUP from logrotate still has to move the logs to new files.
+    this.log.reopen(this.configs());
+  }
+
+  /** Gives a kept service its new configuration; its listener and running servers stay. */
+  private readjust(service: Service, config: ServiceConfig): void {
+    this.log.notice(`readjusting service ${config.id}`);
+    service.update(config);
+    if (service.listener instanceof HeldListener) service.listener.reconfigure(config);
+    this.reportRules(service);
   }
 
   /**

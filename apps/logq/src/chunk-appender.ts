@@ -5,7 +5,8 @@
  * 1,000,000 synthetic events rows took 4.1 s this way and 6.1 s value by value
  * (@duckdb/node-api 1.5.6-r.1, Node 20, 2 cores, one trial each).
  */
-import { DuckDBDataChunk, type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBDataChunk } from './duckdb.js';
 
 /** DuckDB's STANDARD_VECTOR_SIZE, the maximum number of rows in one data chunk. */
 const CHUNK_ROWS = 2048;

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type ExitStatus } from './exit-codes.js';
 import { runFails, type FailsOptions } from './fails.js';
 import { addExportCommand } from './export.js';
-import { runIngest, type IngestOptions } from './ingest.js';
+import type { IngestOptions } from './ingest.js';
 import { DB_HELP, addCommonOptions, addQueryCommand, addServicesCommand, addSessionsCommand, addTimelineCommand, addTopCommand, type SetStatus } from './question-commands.js';
 import type { CliIo } from './io.js';
 import { addReportCommand } from './report/command.js';
@@ -29,6 +29,8 @@ function addIngestCommand(program: Command, io: CliIo, setStatus: (status: ExitS
     .option('--db <path>', DB_HELP)
     .option('--host <name>', 'host name stored for lines that carry none (the classic file log); syslog and JSONL lines keep their own')
     .action(async (files: string[], options: IngestOptions) => {
+      // Loaded here so that question commands skip the ingest modules and cli-progress.
+      const { runIngest } = await import('./ingest.js');
       setStatus(await runIngest(files, options, io));
     });
 }

@@ -1,7 +1,8 @@
 /** Opening and closing logq's DuckDB database file. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from './duckdb.js';
 import { LogqError } from './errors.js';
 
 export interface Database {

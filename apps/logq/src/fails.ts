@@ -27,7 +27,9 @@ export async function failsQuestion(database: Database, options: FailsOptions): 
   filter.conditions.push("kind = 'FAIL'");
   const keys = groups.map((name) => GROUP_COLUMNS[name]!.sql).join(', ');
   const order = groups.map((name) => `${name} NULLS LAST`).join(', ');
-  const reasons = groups.includes('reason') ? '' : 'list_sort(list_distinct(list(reason))) AS reasons,';
+  // The list comes back as JSON text: the client converts a LIST column item by item, which
+  // took about twice as long as JSON.parse on 25,000 rows in a fresh process.
+  const reasons = groups.includes('reason') ? '' : 'to_json(list_sort(list_distinct(list(reason))))::VARCHAR AS reasons,';
   return {
     sql: `SELECT ${keys}, ${reasons} count(*) AS count, min(time) AS first_seen, max(time) AS last_seen
           FROM events WHERE ${where(filter)}
@@ -41,6 +43,13 @@ export async function failsQuestion(database: Database, options: FailsOptions): 
       { key: 'last_seen', header: 'LAST SEEN' },
     ],
   };
+}
+
+/** Turns the reasons column's JSON text back into a list of reasons. */
+export function decodeReasons(rows: Record<string, unknown>[]): void {
+  for (const row of rows) {
+    if (typeof row.reasons === 'string') row.reasons = JSON.parse(row.reasons) as unknown;
+  }
 }
 
 /** Describes an empty result: which time range and filters found nothing. */
@@ -61,6 +70,7 @@ export async function runFails(options: FailsOptions, io: CliIo): Promise<ExitSt
     const question = await failsQuestion(database, options);
     const reader = await database.connection.runAndReadAll(question.sql, question.params);
     const rows = reader.getRowObjectsJS();
+    decodeReasons(rows);
     const format = outputFormat(options);
     if (format === 'table' && rows.length === 0) io.stdout.write(describeNoFails(options, database.path));
     else io.stdout.write(renderRows(format, question.columns, rows));

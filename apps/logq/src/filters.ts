@@ -2,7 +2,8 @@
  * The filters every question shares (--since, --until, --service, --source, --host),
  * turned into a WHERE clause whose values are always bound parameters.
  */
-import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { listValue } from './duckdb.js';
 import ipaddr from 'ipaddr.js';
 import { normalizeAddress } from '#logformat';
 import { LogqError } from './errors.js';

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance, listValue } from '@duckdb/node-api';
+import { DuckDBInstance, listValue } from './duckdb.js';
 import { openDatabase, type Database } from './db.js';
 import { LogqError } from './errors.js';
 import { expandInputs } from './inputs.js';

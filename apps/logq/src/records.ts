@@ -1,5 +1,6 @@
 /** Turns parsed log records into rows of the events and rejects tables. */
-import { timestampTZValue, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { timestampTZValue } from './duckdb.js';
 import type { LineForm, LogRecord } from '#logformat';
 
 const INT32_MAX = 2 ** 31 - 1;

@@ -55,6 +55,19 @@ test('foreign DuckDB file is not written to', async () => {
   expect(await query(db, "SELECT table_name FROM duckdb_tables()")).toEqual([{ table_name: 'sales' }]);
 });
 
+test('empty DuckDB file asks for an ingest and stays empty', async () => {
+  const dir = makeTempDir();
+  const db = join(dir, 'empty.duckdb');
+  await runSql(db, 'CHECKPOINT');
+
+  const result = await runLogq(['top', 'sources', '--db', db]);
+
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('[LOGQ_DB_NOT_FOUND]');
+  expect(result.stderr).toContain('contains no logq tables yet');
+  expect(await query(db, 'SELECT count(*)::INTEGER AS n FROM duckdb_tables()')).toEqual([{ n: 0 }]);
+});
+
 test('newer schema version is reported', async () => {
   const dir = makeTempDir();
   const db = await ingestOneLine(dir);

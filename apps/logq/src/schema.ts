@@ -119,9 +119,23 @@ export async function ensureSchema(connection: DuckDBConnection, path: string): 
   await connection.run('INSERT INTO schema_version VALUES ($1)', [SCHEMA_VERSION]);
 }
 
+/**
+ * Reads the version in one statement, as a logq database has the table. Only when that
+ * fails does it look up whether the table exists. Not for ingest: a failed statement
+ * would abort the caller's transaction.
+ */
+async function readVersionDirectly(connection: DuckDBConnection): Promise<number | null> {
+  try {
+    const version = (await connection.runAndReadAll('SELECT max(version) FROM main.schema_version')).getRows()[0]?.[0];
+    return version === null || version === undefined ? null : Number(version);
+  } catch {
+    return readSchemaVersion(connection);
+  }
+}
+
 /** Checks that a database opened for reading has logq's current schema. */
 export async function checkSchema(connection: DuckDBConnection, path: string): Promise<void> {
-  const version = await readSchemaVersion(connection);
+  const version = await readVersionDirectly(connection);
   if (version === null) {
     if ((await countMainTables(connection)) > 0) throw notLogqError(path);
     throw new LogqError('LOGQ_DB_NOT_FOUND', `database ${path} contains no logq tables yet: run \`logq ingest --db ${path} FILE…\` first`);

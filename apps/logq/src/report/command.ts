@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ExitStatus } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { DB_HELP, SINCE_HELP, UNTIL_HELP, checkRange, collectNetwork, timeOption } from './cli-options.js';
-import { runReport, type ReportOptions } from './run.js';
+import type { ReportOptions } from './run.js';
 
 /** Adds `logq report` to the program. */
 export function addReportCommand(program: Command, io: CliIo, setStatus: (status: ExitStatus) => void): void {
@@ -19,6 +19,8 @@ export function addReportCommand(program: Command, io: CliIo, setStatus: (status
     .option('--include-loopback', "let loopback addresses other than this host's own be suggested, as in logq suggest")
     .action(async (options: ReportOptions) => {
       checkRange(options);
+      // Loaded on use: the other commands need not load the report's modules at start-up.
+      const { runReport } = await import('./run.js');
       setStatus(await runReport(options, io));
     });
 }

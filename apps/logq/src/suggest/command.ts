@@ -5,7 +5,7 @@ import type { ExitStatus } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { DB_HELP, SINCE_HELP, UNTIL_HELP, checkRange, collectNetwork, countOption, durationOption, timeOption } from '../report/cli-options.js';
 import type { Network } from './addresses.js';
-import { runSuggest, type SuggestOptions } from './run.js';
+import type { SuggestOptions } from './run.js';
 import { DEFAULT_THRESHOLDS, SENSOR_REASON, type Thresholds } from './thresholds.js';
 
 interface SuggestFlags {
@@ -68,6 +68,8 @@ export function addSuggestCommand(program: Command, io: CliIo, setStatus: (statu
     .option('--reload <pidfile>', 'after --write, send SIGHUP to the daemon whose pid is in PIDFILE')
     .action(async (flags: SuggestFlags) => {
       checkRange(flags);
+      // Loaded on use: the other commands need not load suggest's modules at start-up.
+      const { runSuggest } = await import('./run.js');
       setStatus(await runSuggest(toOptions(flags), io));
     });
 }

@@ -3,7 +3,8 @@
  * DuckDB computes per-source totals and, for the candidates only, the busiest sliding
  * window of findTime. No raw row reaches JavaScript.
  */
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue } from '../duckdb.js';
 import { buildFilter, type EventFilter } from '../report/filter.js';
 import { SENSOR_REASON, type Thresholds } from './thresholds.js';
 
