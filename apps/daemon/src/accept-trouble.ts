@@ -1,7 +1,8 @@
 /**
  * Descriptor exhaustion on one stream service, reported once per burst. When accept fails
- * with EMFILE, libuv closes the pending connections itself and does not report the error to Node, so
- * the daemon checks after each accepted connection whether a descriptor is still free.
+ * with EMFILE, libuv closes the pending connections itself and does not report the error
+ * to Node, so the daemon checks after each accepted connection whether a descriptor is
+ * still free.
  */
 import { closeSync, openSync } from 'node:fs';
 
