@@ -74,7 +74,9 @@ describe('redirect', () => {
       // The relay closes the client at once; with its bytes unread, the close may arrive as a reset.
       expect(await pushThrough(port, 10).catch(() => 0)).toBe(0);
     }
-    expect(daemon.stderr()).toMatch(new RegExp(`ERROR: service nowhere: can't connect to remote host 127\\.0\\.0\\.1 port ${closedPort}: ECONNREFUSED`));
+    // The client can see the close before the daemon's error line reaches the stderr pipe.
+    const refused = new RegExp(`ERROR: service nowhere: can't connect to remote host 127\\.0\\.0\\.1 port ${closedPort}: ECONNREFUSED`);
+    await waitFor('the connect error on stderr', () => (refused.test(daemon.stderr()) ? true : undefined));
     await waitForLine(log, /TRAFFIC: nowhere in=\d+\(bytes\) out=0\(bytes\)[^]*TRAFFIC: nowhere/);
   });
 

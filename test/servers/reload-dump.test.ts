@@ -95,6 +95,7 @@ describe('reload and state dump', () => {
     expect(text).toContain('Service = sleepy');
     expect(text).toMatch(new RegExp(`Listening on = 127\\.0\\.0\\.1:${daemon.ports.get('sleepy')}/tcp`));
     expect(text).toMatch(new RegExp(`Server pid = ${started[1]}, from = 127\\.0\\.0\\.1, age = \\d+\\(sec\\)`));
-    expect(daemon.stderr()).toContain(`INFO: generated state dump in file ${dump}`);
+    // The message follows the file, so it may reach the stderr pipe a moment later.
+    await waitFor('the dump message', () => (daemon.stderr().includes(`INFO: generated state dump in file ${dump}`) ? true : undefined));
   });
 });
