@@ -78,13 +78,23 @@ function serviceName(entry: Case): string {
   return entry.lines.some((line) => /internal/i.test(line)) ? 'echo' : `c${entry.name}`;
 }
 
+const handedOut = new Set<number>();
+
+/**
+ * Returns a free port not returned before. The kernel can give a released port out again,
+ * and two cases on one port would make one case's socket count for the other.
+ */
 async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
+  for (;;) {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as net.AddressInfo;
+    server.close();
+    await once(server, 'close');
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 function entryText(entry: Case, port: number): string {

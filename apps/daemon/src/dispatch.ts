@@ -74,6 +74,12 @@ function serveExternal(context: DispatchContext, service: Service, socket: net.S
     serveThroughSpawner(context, context.spawner, service, socket, source);
     return;
   }
+  serveThroughSpawn(context, service, socket, source);
+}
+
+/** Starts the server with Node's own spawn(), the path without the compiled helper. */
+function serveThroughSpawn(context: DispatchContext, service: Service, socket: net.Socket, source: Source): void {
+  const { config } = service;
   let started: SpawnResult;
   try {
     started = spawnServer(config, socket, context.environment, source.ip);
@@ -98,12 +104,14 @@ function serveExternal(context: DispatchContext, service: Service, socket: net.S
   const server: RunningServer = { pid, child, source, startedAt: Date.now(), stop: null };
   track(service, server);
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, name) => resolve([code, name])));
+
   void ready.then(async (problem) => {
     if (problem === null) {
       spawnSucceeded(context.log, service);
       context.log.started(config, pid, source);
+    } else {
+      reportStartFailure(context, service, source, problem);
     }
-    else reportStartFailure(context, service, source, problem);
     const [code, signalName] = await exited;
     if (problem !== null) {
       service.running.delete(server);

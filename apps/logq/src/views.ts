@@ -11,9 +11,9 @@ export const SESSION_WINDOW = '7 days';
 /**
  * One row per START. The EXIT joined to it is the next START/EXIT line of the same host,
  * service and pid, when that line is an EXIT within SESSION_WINDOW. Pid 0 marks a service
- * served inside the daemon, where every connection shares the pid: its START is joined
- * only when it is the sole open one (the line before it is not a START), so overlapping
- * connections stay unjoined rather than joined wrongly. USERID and FAIL lines that a
+ * served inside the daemon, where every connection shares the pid. Its START is joined
+ * only when it is the sole open one (the line before it is not a START). Overlapping
+ * connections therefore stay unjoined rather than joined wrongly. USERID and FAIL lines that a
  * child wrote under its own pid (syslog and -filelog forms carry it) are joined by that pid.
  */
 const SESSIONS = `

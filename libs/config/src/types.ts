@@ -54,7 +54,7 @@ export interface ResourceLimits {
   readonly files: ResourceLimit | null;
 }
 
-/** Where an effective value came from, for `--check` listings. */
+/** The source of an effective value, for `--check` listings. */
 export type ValueOrigin = 'service' | 'defaults' | 'built-in';
 
 export interface ServiceConfig {
@@ -134,7 +134,7 @@ export interface ServiceConfig {
    * IPV6_V6ONLY whenever the service itself has the attribute, even with `no`.
    */
   readonly v6only: boolean | null;
-  /** Where each attribute's effective value came from, keyed by attribute name. */
+  /** The source of each attribute's effective value, keyed by attribute name. */
   readonly origins: ReadonlyMap<string, { origin: ValueOrigin; position: SourcePosition | null }>;
 }
 
@@ -148,7 +148,7 @@ export interface Diagnostic {
   readonly position: SourcePosition | null;
   /** The service id the problem belongs to, if any. */
   readonly service: string | null;
-  /** What to do next: allowed values, a "did you mean", the file to fix. */
+  /** Advice on what to do next: allowed values, a "did you mean", the file to fix. */
   readonly hint: string | null;
 }
 

@@ -61,7 +61,7 @@ export class HeldListener {
     return bound;
   }
 
-  /** Applies a new configuration: the helper holds the old command line, so it is replaced once idle. */
+  /** Applies a new configuration. The helper keeps the old command line, so it is replaced once idle. */
   reconfigure(config: ServiceConfig): void {
     if (commandLineOf(config) === this.commandLine) return;
     this.pending = config;

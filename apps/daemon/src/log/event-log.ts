@@ -34,7 +34,7 @@ export interface EventLogOptions {
   programLog: string | null;
   /** `-syslog` facility for the daemon's own messages, or null. */
   syslogFacility?: string | null;
-  /** The local syslog socket; /dev/log unless `-syslogsocket` says otherwise. */
+  /** The local syslog socket; /dev/log unless `-syslogsocket` names another. */
   syslogSocket?: string;
   jsonLog: string | null;
   debug: boolean;
