@@ -88,7 +88,10 @@ export class HeldListener {
     this.holder = holder;
     this.control = holder.stdio[3] as Duplex;
     this.control.on('error', () => undefined);
-    createInterface({ input: this.control }).on('line', (line) => this.onLine(line));
+    // readline re-emits its input's errors; the helper's exit is handled below.
+    createInterface({ input: this.control })
+      .on('line', (line) => this.onLine(line))
+      .on('error', () => undefined);
     holder.once('exit', (code, signal) => this.onHolderExit(code, signal));
   }
 
@@ -98,7 +101,10 @@ export class HeldListener {
       this.lastSource = parseSource(rest[0] ?? '-', rest[1] ?? '0');
       // The helper waits for this one byte before it looks at the socket again.
       const control = this.control;
-      void this.events.request(this.lastSource).then((allowed) => control?.write(allowed ? 'y' : 'n'));
+      // A reload or a deactivation may have ended the channel while the checks ran.
+      void this.events.request(this.lastSource).then((allowed) => {
+        if (control?.writable) control.write(allowed ? 'y' : 'n');
+      });
     } else if (word === 'started') {
       this.events.started(Number(rest[0]), this.lastSource);
     } else if (word === 'exited') {
