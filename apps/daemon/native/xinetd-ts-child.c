@@ -210,11 +210,12 @@ static void refuse(int dgram) {
     if (connection >= 0) close(connection);
 }
 
-static void run_server(const struct setup *setup, char **server, int dgram) {
+/* Returns 0 when fork failed; the request is then still pending. */
+static int run_server(const struct setup *setup, char **server, int dgram) {
     pid_t pid = fork();
     if (pid < 0) {
         tell("error fork: %s (errno = %d)\n", strerror(errno), errno);
-        return;
+        return 0;
     }
     if (pid == 0) {
         setsid();
@@ -230,12 +231,31 @@ static void run_server(const struct setup *setup, char **server, int dgram) {
     if (WIFSIGNALED(status)) tell("exited %d signal %d\n", (int)pid, WTERMSIG(status));
     else tell("exited %d status %d\n", (int)pid, WEXITSTATUS(status));
     if (dgram) drain();
+    return 1;
+}
+
+/* Waits `milliseconds` unless the daemon closes fd 3 first; returns 0 on that close. */
+static int pause_unless_closed(int milliseconds) {
+    struct pollfd control = {CONTROL_FD, POLLIN, 0};
+    int ready;
+    while ((ready = poll(&control, 1, milliseconds)) < 0 && errno == EINTR) {
+    }
+    return ready == 0;
+}
+
+/* After a failed fork the request stays pending; waiting 0.25 s, doubling to 5 s, keeps
+ * the holder from asking again in a tight loop while processes are short. */
+static int next_pause(int previous) {
+    if (previous == 0) return 250;
+    return previous >= 2500 ? 5000 : previous * 2;
 }
 
 static void hold(const struct setup *setup, char **server, int dgram) {
     signal(SIGPIPE, SIG_IGN);
     fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC);
+    int pause = 0;
     for (;;) {
+        if (pause > 0 && !pause_unless_closed(pause)) _exit(0);
         if (!wait_pending()) _exit(0);
         char sender[INET6_ADDRSTRLEN + 1] = "-";
         int port = 0;
@@ -246,8 +266,12 @@ static void hold(const struct setup *setup, char **server, int dgram) {
         do got = read(CONTROL_FD, &answer, 1);
         while (got < 0 && errno == EINTR);
         if (got <= 0) _exit(0);
-        if (answer == 'y') run_server(setup, server, dgram);
-        else refuse(dgram);
+        if (answer != 'y') {
+            refuse(dgram);
+            pause = 0;
+        } else {
+            pause = run_server(setup, server, dgram) ? 0 : next_pause(pause);
+        }
     }
 }
 
