@@ -5,13 +5,13 @@
  * raised. Root ignores RLIMIT_NPROC, so a cgroup is the only limit that binds here.
  */
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exchange, makeTempDir, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
-import { TCP, block, childrenOf, waitForLine, writeConfig } from '../servers/support.js';
+import { TCP, block, childrenOf, freePort, waitForLine, writeConfig } from '../servers/support.js';
 import { PidsCgroup, pidsHierarchy } from './pids-cgroup.js';
 import { cpuTicks, listenersOf } from './support.js';
+import { replyOnClose } from './traffic.js';
 
 const HIERARCHY = pidsHierarchy();
 const ACCEPT_ONCE = join(__dirname, 'accept-once.pl');
@@ -38,26 +38,6 @@ function familyTicks(pid: number): number {
 
 function count(path: string, pattern: RegExp): number {
   return readFileSync(path, 'utf8').match(pattern)?.length ?? 0;
-}
-
-/** Connects and resolves with what the server wrote once it closes; the connection may wait in the backlog. */
-function pendingReply(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    let data = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no reply from port ${port} within 30 s`));
-    }, 30_000);
-    socket.setEncoding('utf8').on('data', (chunk: string) => {
-      data += chunk;
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(data);
-    });
-    socket.on('error', () => undefined);
-  });
 }
 
 async function refusedBurst(port: number): Promise<void> {
@@ -92,7 +72,7 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     const pid = daemon.process.pid!;
     const cat = daemon.ports.get('cat')!;
     const held = daemon.ports.get('held')!;
-    expect(await pendingReply(held)).toMatch(/^held \d+\n$/);
+    expect(await replyOnClose(held)).toMatch(/^held \d+\n$/);
     await waitForLine(serviceLog, /EXIT: held/);
 
     cgroup = new PidsCgroup(HIERARCHY!, `xinetd-ts-eagain-${pid}`);
@@ -108,7 +88,7 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     await waitForLine(serviceLog, new RegExp(`(FAIL: cat fork[^]*){${2 * BURST}}`), `${2 * BURST} FAIL lines`);
     expect(family(pid).some((member) => readFileSync(`/proc/${member}/cmdline`, 'utf8').includes('-S'))).toBe(true);
 
-    const waiting = pendingReply(held);
+    const waiting = replyOnClose(held);
     await waitForLine(log, /ERROR: service held: unable to start/);
     // Left alone while still short: a holder asking again in a loop would burn this second.
     await new Promise((done) => setTimeout(done, 1000));
@@ -147,9 +127,11 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     await refusedBurst(cat);
     await refusedBurst(cat);
     await waitForLine(serviceLog, new RegExp(`(FAIL: cat fork[^]*){${2 * BURST}}`), `${2 * BURST} FAIL lines`);
+    await new Promise((done) => setTimeout(done, 1000));
     const ticks = cpuTicks(pid) - before;
     const elapsed = Date.now() - startedAt;
-    console.log(`EAGAIN, plain spawn: ${2 * BURST} connections failed, ${cgroup.refusals()} forks refused, daemon CPU ${ticks * 10} ms over ${elapsed} ms`);
+    expect(ticks * 10).toBeLessThan(elapsed / 2);
+    console.log(`EAGAIN, plain spawn: ${2 * BURST} connections failed, ${cgroup.refusals()} forks refused, daemon CPU ${ticks * 10} ms over ${elapsed} ms (one idle second included)`);
     expect(count(log, /ERROR: service cat: unable to start \/bin\/cat: EAGAIN: no process could be created/g)).toBe(1);
     expect(count(log, /ERROR/g)).toBe(1);
     expect(listenersOf([pid])).toBe(1);
@@ -158,5 +140,34 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     expect((await exchange(cat, 'ping\n', { end: true })).data).toBe('ping\n');
     await waitForLine(log, /INFO: service cat: processes free again, starting servers/);
     await waitFor('the daemon to stay up', () => (daemon!.process.exitCode === null ? true : undefined));
+  });
+
+  it('a wait = yes helper that cannot start again binds and retries', async () => {
+    const log = join(dir, 'daemon.log');
+    const port = await freePort();
+    const held = (args: string) => block('held', [...TCP.filter((line) => line !== 'port = 0'), `port = ${port}`, 'wait = yes', 'user = nobody', `server = ${ACCEPT_ONCE}`, `server_args = ${args}`]);
+    daemon = await startDaemon(['-f', writeConfig(dir, held('first')), '-filelog', log]);
+    const pid = daemon.process.pid!;
+    expect(await replyOnClose(port)).toMatch(/^held \d+\n$/);
+    await waitFor('the server to exit', () => (family(pid).length === 2 ? true : undefined));
+
+    cgroup = new PidsCgroup(HIERARCHY!, `xinetd-ts-eagain-${pid}`);
+    cgroup.add(family(pid));
+    // One task fewer than now: once the old helper exits, its replacement cannot start.
+    cgroup.limit(cgroup.current() - 1);
+    writeConfig(dir, held('second'));
+    daemon.process.kill('SIGHUP');
+    await waitForLine(log, /ERROR: service held: unable to start \S+xinetd-ts-child: EAGAIN; the service does not listen until it starts/);
+    expect(listenersOf(family(pid))).toBe(0);
+    const refused = cgroup.refusals();
+    // The retry after five seconds fails too, without another line.
+    await waitFor('a second attempt', () => (cgroup!.refusals() > refused ? true : undefined), 15_000);
+    expect(count(log, /ERROR/g)).toBe(1);
+
+    cgroup.limit('max');
+    await waitFor('the service to listen again', () => (listenersOf(family(pid)) === 1 ? true : undefined), 15_000);
+    expect(await replyOnClose(port)).toMatch(/^held \d+\n$/);
+    await waitForLine(log, /INFO: service held: the helper started again; the service listens/);
+    expect(count(log, /ERROR/g)).toBe(1);
   });
 });

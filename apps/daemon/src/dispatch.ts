@@ -206,6 +206,9 @@ export function heldEvents(context: DispatchContext, service: Service): HolderEv
       if (text.startsWith('fork:') && isStartShortage(code)) reportSpawnShortage(context.log, service, code);
       else context.log.error(`service ${service.config.id}: ${text}`);
     },
+    recovered(text) {
+      context.log.info(`service ${service.config.id}: ${text}`);
+    },
   };
 }
 

@@ -22,7 +22,12 @@ export interface HolderEvents {
   exited(pid: number, status: number | null, signal: number | null): void;
   /** A step failed in the helper or its server; `text` names the step and the OS error. */
   problem(text: string): void;
+  /** The helper started again after a failed start was reported. */
+  recovered(text: string): void;
 }
+
+/** How long a service whose helper could not start waits before it binds and tries again. */
+const RETRY_MS = 5000;
 
 function parseSource(address: string, port: string): Source {
   return address === '-' ? { ip: null } : { ip: normalizeAddress(address), port: Number(port) };
@@ -42,6 +47,9 @@ export class HeldListener {
   private pending: ServiceConfig | null = null;
   private commandLine = '';
   private closed = false;
+  /** Set while the helper fails to start; only the first failure is logged. */
+  private failing = false;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(environment: NodeJS.ProcessEnv, events: HolderEvents) {
     this.environment = environment;
@@ -70,6 +78,8 @@ export class HeldListener {
 
   close(): void {
     this.closed = true;
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
     this.control?.end();
   }
 
@@ -84,7 +94,14 @@ export class HeldListener {
       cwd: '/',
       env: serverEnvironment(config, this.environment, null),
     });
-    holder.on('error', (error) => this.events.problem(`unable to start ${HELPER_PATH}: ${error.message}`));
+    // libuv leaves the pid undefined when fork failed (EAGAIN under a process limit).
+    if (holder.pid === undefined) {
+      holder.once('error', (error: NodeJS.ErrnoException) => this.startFailed(config, error));
+      return;
+    }
+    holder.on('error', (error) => this.events.problem(`the helper ${HELPER_PATH} failed: ${error.message}`));
+    if (this.failing) this.events.recovered(`the helper started again; the service listens`);
+    this.failing = false;
     this.holder = holder;
     this.control = holder.stdio[3] as Duplex;
     this.control.on('error', () => undefined);
@@ -113,6 +130,21 @@ export class HeldListener {
     } else if (word === 'error') {
       this.events.problem(rest.join(' '));
     }
+  }
+
+  /** open() has closed the daemon's copy of the socket, so the retry binds it again. */
+  private startFailed(config: ServiceConfig, error: NodeJS.ErrnoException): void {
+    if (!this.failing) {
+      this.events.problem(`unable to start ${HELPER_PATH}: ${error.code ?? error.message}; the service does not listen until it starts, tried again every ${RETRY_MS / 1000} s`);
+    }
+    this.failing = true;
+    if (this.closed) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      const next = this.pending ?? config;
+      this.pending = null;
+      if (!this.closed) this.open(next).catch((bindError: NodeJS.ErrnoException) => this.events.problem(`unable to bind again: ${bindError.code ?? bindError.message}`));
+    }, RETRY_MS);
   }
 
   private onHolderExit(code: number | null, signal: NodeJS.Signals | null): void {
