@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exchange, makeTempDir, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
-import { TCP, block, childrenOf, freePort, waitForLine, writeConfig } from '../servers/support.js';
+import { TCP, block, freePort, waitForLine, writeConfig } from '../servers/support.js';
 import { PidsCgroup, pidsHierarchy } from './pids-cgroup.js';
+import { family } from './sampler.js';
 import { cpuTicks, listenersOf } from './support.js';
 import { replyOnClose } from './traffic.js';
 
@@ -19,11 +20,6 @@ const BURST = 10;
 
 function logged(lines: string[]): string[] {
   return ['log_on_success = PID EXIT', 'log_on_failure = HOST', ...lines];
-}
-
-/** The daemon and every process below it. */
-function family(pid: number): number[] {
-  return [pid, ...childrenOf(pid).flatMap(family)];
 }
 
 function familyTicks(pid: number): number {
@@ -62,7 +58,7 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     removeDir(dir);
   });
 
-  it('through the helper: spawner, its forks and a wait = yes holder', async () => {
+  it('helper path: spawner and holder', async () => {
     const log = join(dir, 'daemon.log');
     const serviceLog = join(dir, 'service.log');
     const config =
@@ -109,7 +105,7 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     expect(daemon.process.exitCode).toBeNull();
   });
 
-  it('through plain spawn, without the helper', async () => {
+  it('plain spawn path', async () => {
     const log = join(dir, 'daemon.log');
     const serviceLog = join(dir, 'service.log');
     const config = block('cat', [...TCP, 'wait = no', 'user = nobody', 'server = /bin/cat', ...logged([`log_type = FILE ${serviceLog}`])]);
@@ -142,7 +138,7 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     await waitFor('the daemon to stay up', () => (daemon!.process.exitCode === null ? true : undefined));
   });
 
-  it('a wait = yes helper that cannot start again binds and retries', async () => {
+  it('holder start retried after reload', async () => {
     const log = join(dir, 'daemon.log');
     const port = await freePort();
     const held = (args: string) => block('held', [...TCP.filter((line) => line !== 'port = 0'), `port = ${port}`, 'wait = yes', 'user = nobody', `server = ${ACCEPT_ONCE}`, `server_args = ${args}`]);

@@ -23,7 +23,7 @@ describe('a wait = yes service deactivated while a request is in flight', () => 
     removeDir(dir);
   });
 
-  it('keeps the daemon running', async () => {
+  it('daemon keeps running', async () => {
     const log = join(dir, 'daemon.log');
     const config =
       block('quits', [...TCP, 'wait = yes', 'user = nobody', 'server = /bin/true', 'cps = 20 1']) +

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const V1_ROOT = '/sys/fs/cgroup/pids';
 const V2_ROOT = '/sys/fs/cgroup';
 
-/** The hierarchy to make cgroups in, or null when this machine has no usable pids controller. */
+/** Finds the hierarchy to make cgroups in; null when this machine has no usable pids controller. */
 export function pidsHierarchy(): string | null {
   if (process.getuid?.() !== 0) return null;
   if (existsSync(join(V1_ROOT, 'cgroup.procs'))) return V1_ROOT;
@@ -52,7 +52,7 @@ export class PidsCgroup {
     writeFileSync(join(this.path, 'pids.max'), String(max));
   }
 
-  /** How many forks the cgroup refused so far. */
+  /** Counts the forks that the cgroup refused so far. */
   refusals(): number {
     const match = /max (\d+)/.exec(readFileSync(join(this.path, 'pids.events'), 'utf8'));
     return match ? Number(match[1]) : 0;

@@ -13,7 +13,7 @@ export interface Sample {
   listeners: number;
 }
 
-/** The daemon and every process below it. */
+/** Lists `pid` and every process below it. */
 export function family(pid: number): number[] {
   return [pid, ...childrenOf(pid).flatMap(family)];
 }
@@ -56,7 +56,7 @@ export class Sampler {
   }
 }
 
-/** The samples of quarter `index` (0 to 3) of the run. */
+/** Returns the samples of quarter `index` (0 to 3) of the run. */
 export function quarter(samples: Sample[], index: number): Sample[] {
   const size = Math.floor(samples.length / 4);
   return samples.slice(index * size, (index + 1) * size);

@@ -49,8 +49,8 @@ export function echoOnce(port: number): Promise<Echoed> {
 /** Socket inodes of listening TCP sockets and bound UDP sockets, from /proc/net. */
 function listeningInodes(): Set<string> {
   const inodes = new Set<string>();
-  const wanted: Record<string, string> = { tcp: '0A', tcp6: '0A', udp: '07', udp6: '07' };
-  for (const [table, state] of Object.entries(wanted)) {
+  const listeningState: Record<string, string> = { tcp: '0A', tcp6: '0A', udp: '07', udp6: '07' };
+  for (const [table, state] of Object.entries(listeningState)) {
     for (const line of readFileSync(`/proc/net/${table}`, 'utf8').split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       if (fields[3] === state && !fields[1]?.endsWith(':0000')) inodes.add(fields[9]!);
@@ -59,7 +59,7 @@ function listeningInodes(): Set<string> {
   return inodes;
 }
 
-/** Counts the distinct listening sockets that `pids` hold open (a wait = yes helper holds its service's). */
+/** Counts the distinct listening sockets open in `pids`; a wait = yes service's socket is open in its helper. */
 export function listenersOf(pids: number[]): number {
   const listening = listeningInodes();
   const held = new Set<string>();

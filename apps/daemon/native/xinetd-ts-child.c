@@ -243,8 +243,8 @@ static int pause_unless_closed(int milliseconds) {
     return ready == 0;
 }
 
-/* After a failed fork the request stays pending; waiting 0.25 s, doubling to 5 s, keeps
- * the holder from asking again in a tight loop while processes are short. */
+/* After a failed fork the request stays pending. Waiting 0.25 s, doubling up to 5 s,
+ * keeps the holder from asking again in a tight loop while processes are short. */
 static int next_pause(int previous) {
     if (previous == 0) return 250;
     return previous >= 2500 ? 5000 : previous * 2;

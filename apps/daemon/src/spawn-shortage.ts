@@ -1,8 +1,8 @@
 /**
  * Servers that cannot start because the daemon ran short of descriptors (EMFILE, ENFILE
- * while creating the child's pipes) or of processes (EAGAIN, ENOMEM from fork): one error
- * line per burst and service, since every connection of the burst fails the same way.
- * Each connection still gets its FAIL line.
+ * while creating the child's pipes) or of processes (EAGAIN, ENOMEM from fork). Every
+ * connection of such a burst fails the same way, so the error is logged once per burst and
+ * service. Each connection still gets its FAIL line.
  */
 import { constants } from 'node:os';
 import type { EventLog } from './log/event-log.js';
