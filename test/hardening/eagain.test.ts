@@ -138,32 +138,35 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     await waitFor('the daemon to stay up', () => (daemon!.process.exitCode === null ? true : undefined));
   });
 
-  it('holder start retried after reload', async () => {
+  it('holder start retried after deactivation', async () => {
     const log = join(dir, 'daemon.log');
     const port = await freePort();
-    const held = (args: string) => block('held', [...TCP.filter((line) => line !== 'port = 0'), `port = ${port}`, 'wait = yes', 'user = nobody', `server = ${ACCEPT_ONCE}`, `server_args = ${args}`]);
-    daemon = await startDaemon(['-f', writeConfig(dir, held('first')), '-filelog', log]);
+    // cps = 1 1: the helper's second request within a second closes the service for one second.
+    const config = block('held', [...TCP.filter((line) => line !== 'port = 0'), `port = ${port}`, 'wait = yes', 'user = nobody', `server = ${ACCEPT_ONCE}`, 'cps = 1 1']);
+    daemon = await startDaemon(['-f', writeConfig(dir, config), '-filelog', log]);
     const pid = daemon.process.pid!;
     expect(await replyOnClose(port)).toMatch(/^held \d+\n$/);
     await waitFor('the server to exit', () => (family(pid).length === 2 ? true : undefined));
 
     cgroup = new PidsCgroup(HIERARCHY!, `xinetd-ts-eagain-${pid}`);
     cgroup.add(family(pid));
-    // One task fewer than now: once the old helper exits, its replacement cannot start.
+    // One task fewer than now: no server can start, and once the helper exits, no helper either.
     cgroup.limit(cgroup.current() - 1);
-    writeConfig(dir, held('second'));
-    daemon.process.kill('SIGHUP');
+    const dropped = replyOnClose(port);
+    await waitForLine(log, /Deactivating service held/);
     await waitForLine(log, /ERROR: service held: unable to start \S+xinetd-ts-child: EAGAIN; the service does not listen until it starts/);
+    expect(await dropped).toBe('');
     expect(listenersOf(family(pid))).toBe(0);
     const refused = cgroup.refusals();
     // The retry after five seconds fails too, without another line.
     await waitFor('a second attempt', () => (cgroup!.refusals() > refused ? true : undefined), 15_000);
-    expect(count(log, /ERROR/g)).toBe(1);
+    expect(count(log, /unable to start \S+xinetd-ts-child/g)).toBe(1);
 
     cgroup.limit('max');
     await waitFor('the service to listen again', () => (listenersOf(family(pid)) === 1 ? true : undefined), 15_000);
     expect(await replyOnClose(port)).toMatch(/^held \d+\n$/);
     await waitForLine(log, /INFO: service held: the helper started again; the service listens/);
-    expect(count(log, /ERROR/g)).toBe(1);
+    expect(count(log, /unable to start \S+xinetd-ts-child/g)).toBe(1);
+    expect(daemon.process.exitCode).toBeNull();
   });
 });

@@ -1,13 +1,16 @@
 /**
- * A wait = yes server that exits without accepting leaves its connection pending, so the
- * helper asks for it again and again until "cps" deactivates the service. The answer to a
- * request still in flight then found the helper's channel closed; that must not stop the
- * daemon.
+ * The channel between the daemon and a wait = yes service's helper. A server that exits
+ * without accepting leaves its connection pending, so the helper requests it again and
+ * again until "cps" deactivates the service. The answer to a request still in flight then
+ * found the channel closed, which must not stop the daemon. A reload that changes the
+ * service must not close its socket either, or clients that connect meanwhile are refused.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exchange, makeTempDir, removeDir, startDaemon, type RunningDaemon } from '../support/daemon.js';
-import { TCP, block, waitForLine, writeConfig } from '../servers/support.js';
+import { exchange, makeTempDir, readIfExists, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
+import { ACCEPT_SELF_SERVER, TCP, block, childrenOf, freePort, waitForLine, writeConfig } from '../servers/support.js';
+import { listenersOf } from './support.js';
 
 describe('a wait = yes service deactivated while a request is in flight', () => {
   let dir: string;
@@ -37,5 +40,30 @@ describe('a wait = yes service deactivated while a request is in flight', () => 
     expect(daemon.process.exitCode).toBeNull();
     expect(daemon.stderr()).not.toMatch(/ERR_STREAM_WRITE_AFTER_END/);
     await pending;
+  });
+
+  it('reload keeps the socket open', async () => {
+    const log = join(dir, 'daemon.log');
+    const port = await freePort();
+    const tagged = (tag: string) =>
+      block('tagged', [...TCP.filter((line) => line !== 'port = 0'), `port = ${port}`, 'wait = yes', 'user = nobody', `server = ${process.execPath}`, `server_args = ${ACCEPT_SELF_SERVER} ${tag}`]);
+    daemon = await startDaemon(['-f', writeConfig(dir, tagged('before')), '-filelog', log]);
+    const pid = daemon.process.pid!;
+    expect((await exchange(port, 'one\n')).data).toMatch(/got=one args=before/);
+    const [helper] = childrenOf(pid);
+    expect(helper).toBeDefined();
+
+    for (let round = 1; round <= 3; round += 1) {
+      writeConfig(dir, tagged(`round${round}`));
+      daemon.process.kill('SIGHUP');
+      await waitFor(`reload ${round}`, () => ((readIfExists(log).match(/Reconfigured/g)?.length ?? 0) >= round ? true : undefined));
+      expect((await exchange(port, `r${round}\n`)).data).toMatch(new RegExp(`got=r${round} args=round${round}`));
+    }
+    // The same helper process, exec'd with each new command line, kept the socket open throughout.
+    await waitFor('the server to exit', () => (childrenOf(helper!).length === 0 ? true : undefined));
+    expect(childrenOf(pid)).toEqual([helper]);
+    expect(readFileSync(`/proc/${helper}/cmdline`, 'utf8')).toContain('round3');
+    expect(listenersOf([helper!])).toBe(1);
+    expect(readIfExists(log)).not.toMatch(/ERROR/);
   });
 });

@@ -181,6 +181,10 @@ describe('soak', () => {
     expect(settled.fds).toBe(idle.fds);
     expect(settled.children).toBe(idle.children);
     expect(settled.listeners).toBe(SOAK_SERVICES.A.total);
+    // Every killed server's exit and every refusal by address reached the service log.
+    const serviceLines = readFileSync(serviceLog, 'utf8');
+    expect(linesMatching(serviceLines, /EXIT: victim signal=/g)).toBe(tally['victims killed']);
+    expect(linesMatching(serviceLines, /FAIL: guarded address from=127\.0\.0\.2/g)).toBe(tally['only_from refused']);
     const daemonLog = readFileSync(log, 'utf8');
     expect(daemonLog.match(/^.*(ERROR|CRITICAL).*$/gm) ?? []).toEqual([]);
     const secondQuarter = extent(quarter(samples, 1).map((sample) => sample.rssKiB));

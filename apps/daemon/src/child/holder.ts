@@ -38,6 +38,18 @@ function commandLineOf(config: ServiceConfig): string {
   return JSON.stringify([config.server, config.argv, helperOptions(config), config.env, config.passenv]);
 }
 
+/** The helper's arguments for `config`: its set-up options, the mode, then the server. */
+function helperArguments(config: ServiceConfig): string[] {
+  const [argv0, ...args] = config.argv;
+  const mode = config.socketType === 'stream' ? 'stream' : 'dgram';
+  return [...helperOptions(config), '-W', mode, '--', config.server!, argv0!, ...args];
+}
+
+/** NUL-terminated fields in hex, so that the line to the helper needs no escaping. */
+function hexFields(fields: string[]): string {
+  return Buffer.from(fields.map((field) => `${field}\0`).join('')).toString('hex');
+}
+
 export class HeldListener {
   private readonly events: HolderEvents;
   private readonly environment: NodeJS.ProcessEnv;
@@ -47,6 +59,8 @@ export class HeldListener {
   private pending: ServiceConfig | null = null;
   private commandLine = '';
   private closed = false;
+  /** Requests sent by the helper and not answered yet; the exec message must not come between. */
+  private unanswered = 0;
   /** Set while the helper fails to start; only the first failure is logged. */
   private failing = false;
   private retry: NodeJS.Timeout | null = null;
@@ -69,11 +83,21 @@ export class HeldListener {
     return bound;
   }
 
-  /** Applies a new configuration. The helper keeps the old command line, so it is replaced once idle. */
+  /** Applies a new configuration: the helper execs itself with it once its running server has exited. */
   reconfigure(config: ServiceConfig): void {
     if (commandLineOf(config) === this.commandLine) return;
     this.pending = config;
-    this.control?.end();
+    this.sendPending();
+  }
+
+  /** Sends the pending configuration unless a request awaits its answer byte; the answer sends it then. */
+  private sendPending(): void {
+    const config = this.pending;
+    if (config === null || this.unanswered > 0 || !this.control?.writable) return;
+    this.pending = null;
+    this.commandLine = commandLineOf(config);
+    const env = Object.entries(serverEnvironment(config, this.environment, null)).map(([name, value]) => `${name}=${value ?? ''}`);
+    this.control.write(`exec ${hexFields([HELPER_PATH, ...helperArguments(config)])} ${hexFields(env)}\n`);
   }
 
   close(): void {
@@ -86,9 +110,8 @@ export class HeldListener {
   private start(config: ServiceConfig, fd: number): void {
     if (fd < 0) throw new Error('the socket has no descriptor to hand over');
     this.commandLine = commandLineOf(config);
-    const [argv0, ...args] = config.argv;
-    const mode = config.socketType === 'stream' ? 'stream' : 'dgram';
-    const holder = spawn(HELPER_PATH, [...helperOptions(config), '-W', mode, '--', config.server!, argv0!, ...args], {
+    this.unanswered = 0;
+    const holder = spawn(HELPER_PATH, helperArguments(config), {
       stdio: [fd, 'ignore', 'ignore', 'pipe'],
       detached: true,
       cwd: '/',
@@ -119,8 +142,12 @@ export class HeldListener {
       // The helper waits for this one byte before it looks at the socket again.
       const control = this.control;
       // A reload or a deactivation may have ended the channel while the checks ran.
+      this.unanswered += 1;
       void this.events.request(this.lastSource).then((allowed) => {
+        if (control !== this.control) return;
+        this.unanswered -= 1;
         if (control?.writable) control.write(allowed ? 'y' : 'n');
+        this.sendPending();
       });
     } else if (word === 'started') {
       this.events.started(Number(rest[0]), this.lastSource);
