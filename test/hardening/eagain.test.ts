@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exchange, makeTempDir, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
-import { TCP, block, freePort, waitForLine, writeConfig } from '../servers/support.js';
+import { TCP, block, freePort, openDescriptors, waitForLine, writeConfig } from '../servers/support.js';
 import { PidsCgroup, pidsHierarchy } from './pids-cgroup.js';
 import { family } from './sampler.js';
 import { cpuTicks, listenersOf } from './support.js';
@@ -114,6 +114,7 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     const cat = daemon.ports.get('cat')!;
     expect((await exchange(cat, 'ping\n', { end: true })).data).toBe('ping\n');
     await waitForLine(serviceLog, /START: cat/);
+    const idleDescriptors = await waitFor('the first connection to close', () => (family(pid).length === 1 ? openDescriptors(pid) : undefined));
 
     cgroup = new PidsCgroup(HIERARCHY!, `xinetd-ts-eagain-${pid}`);
     cgroup.add(family(pid));
@@ -135,7 +136,9 @@ describe.skipIf(HIERARCHY === null)('process exhaustion (EAGAIN)', () => {
     cgroup.limit('max');
     expect((await exchange(cat, 'ping\n', { end: true })).data).toBe('ping\n');
     await waitForLine(log, /INFO: service cat: processes free again, starting servers/);
-    await waitFor('the daemon to stay up', () => (daemon!.process.exitCode === null ? true : undefined));
+    // The failed spawns left no pipe or socket behind.
+    await waitFor(`the descriptors to return to ${idleDescriptors}`, () => (openDescriptors(pid) === idleDescriptors ? true : undefined));
+    expect(daemon.process.exitCode).toBeNull();
   });
 
   it('holder start retried after deactivation', async () => {
