@@ -38,7 +38,7 @@ function commandLineOf(config: ServiceConfig): string {
   return JSON.stringify([config.server, config.argv, helperOptions(config), config.env, config.passenv]);
 }
 
-/** The helper's arguments for `config`: its set-up options, the mode, then the server. */
+/** Builds the helper's arguments for `config`: its set-up options, the mode, then the server. */
 function helperArguments(config: ServiceConfig): string[] {
   const [argv0, ...args] = config.argv;
   const mode = config.socketType === 'stream' ? 'stream' : 'dgram';
@@ -59,7 +59,7 @@ export class HeldListener {
   private pending: ServiceConfig | null = null;
   private commandLine = '';
   private closed = false;
-  /** Requests sent by the helper and not answered yet; the exec message must not come between. */
+  /** Count of the helper's requests still waiting for their reply byte. The exec message must not come in between. */
   private unanswered = 0;
   /** Set while the helper fails to start; only the first failure is logged. */
   private failing = false;
@@ -90,7 +90,7 @@ export class HeldListener {
     this.sendPending();
   }
 
-  /** Sends the pending configuration unless a request awaits its answer byte; the answer sends it then. */
+  /** Sends the pending configuration, unless a request still waits for its reply byte. Writing that reply sends it then. */
   private sendPending(): void {
     const config = this.pending;
     if (config === null || this.unanswered > 0 || !this.control?.writable) return;
