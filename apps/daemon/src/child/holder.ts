@@ -96,7 +96,9 @@ export class HeldListener {
     if (config === null || this.unanswered > 0 || !this.control?.writable) return;
     this.pending = null;
     this.commandLine = commandLineOf(config);
-    const env = Object.entries(serverEnvironment(config, this.environment, null)).map(([name, value]) => `${name}=${value ?? ''}`);
+    const env = Object.entries(serverEnvironment(config, this.environment, null))
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([name, value]) => `${name}=${value}`);
     this.control.write(`exec ${hexFields([HELPER_PATH, ...helperArguments(config)])} ${hexFields(env)}\n`);
   }
 
