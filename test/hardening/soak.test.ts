@@ -80,6 +80,8 @@ describe('soak', () => {
     const cpuBefore = cpuTicks(pid);
 
     const tally: Tally = {};
+    /** The first few unexpected replies, printed with the figures. */
+    const problems: string[] = [];
     const startedAt = Date.now();
     const deadline = startedAt + SECONDS * 1000;
     const maxRounds = SECONDS * 100;
@@ -134,8 +136,10 @@ describe('soak', () => {
       count(tally, 'limit rounds');
     };
     const held = async () => {
-      const reply = await replyOnClose(ports.held).catch(() => null);
-      count(tally, reply !== null && /^held \d+\n$/.test(reply) ? 'held ok' : 'held bad');
+      const reply = await replyOnClose(ports.held).catch((error: Error) => error.message);
+      const ok = /^held \d+\n$/.test(reply);
+      count(tally, ok ? 'held ok' : 'held bad');
+      if (!ok && problems.length < 10) problems.push(`held at ${Date.now() - startedAt} ms: ${JSON.stringify(reply)}`);
     };
     const reloads = async () => {
       const flood = async () => {
@@ -169,6 +173,7 @@ describe('soak', () => {
     }, 60_000).catch(() => sampleOnce(pid, startedAt));
 
     report(SECONDS, tally, samples, idle, settled, elapsed, cpuMs, readFileSync(serviceLog, 'utf8'), readFileSync(log, 'utf8'));
+    if (problems.length > 0) console.log(`unexpected replies:\n${problems.join('\n')}`);
 
     expect(daemon.process.exitCode).toBeNull();
     for (const bad of ['echo bad', 'daytime bad', 'cat bad', 'held bad', 'only_from served', 'only_from allowed failed', 'victim left open', 'victim connect failed']) {

@@ -212,29 +212,58 @@ static void exec_again(char *line) {
     fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC);
 }
 
-/* Reads one line from the daemon and acts on it. Returns 0 once the daemon closed fd 3. */
-static int read_control(void) {
+/* Reads a line from the daemon that starts with `first` (unless NUL) and goes on to the
+ * newline. Returns NULL once the daemon closed fd 3. */
+static char *read_line(char first) {
     size_t used = 0, size = 4096;
     char *line = malloc(size);
     if (line == NULL) fail("malloc");
+    if (first != '\0') line[used++] = first;
     for (;;) {
-        ssize_t got = read(CONTROL_FD, line + used, 1);
+        char c;
+        ssize_t got = read(CONTROL_FD, &c, 1);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) {
             free(line);
-            return 0;
+            return NULL;
         }
-        if (line[used] == '\n') break;
-        if (++used == size) {
+        if (c == '\n') break;
+        line[used++] = c;
+        if (used == size) {
             size *= 2;
             line = realloc(line, size);
             if (line == NULL) fail("realloc");
         }
     }
     line[used] = '\0';
+    return line;
+}
+
+/* Reads one message from the daemon and acts on it. Returns 0 once the daemon closed fd 3. */
+static int read_control(void) {
+    char *line = read_line('\0');
+    if (line == NULL) return 0;
     exec_again(line);
     free(line);
     return 1;
+}
+
+/*
+ * Reads the daemon's answer byte to a request; -1 once it closed fd 3. An exec message
+ * sent before the daemon read the request comes first: it is kept in `deferred` and
+ * carried out once the request is handled.
+ */
+static int read_answer(char **deferred) {
+    for (;;) {
+        char answer;
+        ssize_t got = read(CONTROL_FD, &answer, 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return -1;
+        if (answer != 'e') return answer;
+        free(*deferred);
+        *deferred = read_line('e');
+        if (*deferred == NULL) return -1;
+    }
 }
 
 /* Waits until fd 0 is readable, acting on messages from the daemon. Returns 0 on EOF from the daemon. */
@@ -337,16 +366,18 @@ static void hold(const struct setup *setup, char **server, int dgram) {
         int port = 0;
         if (dgram) describe_sender(sender, sizeof sender, &port);
         tell("request %s %d\n", sender, port);
-        char answer;
-        ssize_t got;
-        do got = read(CONTROL_FD, &answer, 1);
-        while (got < 0 && errno == EINTR);
-        if (got <= 0) _exit(0);
+        char *deferred = NULL;
+        int answer = read_answer(&deferred);
+        if (answer < 0) _exit(0);
         if (answer != 'y') {
             refuse(dgram);
             pause = 0;
         } else {
             pause = run_server(setup, server, dgram) ? 0 : next_pause(pause);
+        }
+        if (deferred != NULL) {
+            exec_again(deferred);
+            free(deferred);
         }
     }
 }
