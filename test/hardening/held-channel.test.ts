@@ -5,12 +5,20 @@
  * found the channel closed, which must not stop the daemon. A reload that changes the
  * service must not close its socket either, or clients that connect meanwhile are refused.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Duplex } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exchange, makeTempDir, readIfExists, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
+import { ROOT, exchange, makeTempDir, readIfExists, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
 import { ACCEPT_SELF_SERVER, TCP, block, childrenOf, freePort, waitForLine, writeConfig } from '../servers/support.js';
 import { listenersOf } from './support.js';
+import { replyOnClose } from './traffic.js';
+
+const HELPER = join(ROOT, 'apps', 'daemon', 'dist', 'xinetd-ts-child');
+const ACCEPT_ONCE = join(__dirname, 'accept-once.pl');
 
 describe('a wait = yes service deactivated while a request is in flight', () => {
   let dir: string;
@@ -66,4 +74,44 @@ describe('a wait = yes service deactivated while a request is in flight', () => 
     expect(listenersOf([helper!])).toBe(1);
     expect(readIfExists(log)).not.toMatch(/ERROR/);
   });
+
+  it('exec message before an answer', async () => {
+    // The helper on its own: the test plays the daemon on fd 3.
+    const server = net.createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as net.AddressInfo;
+    const fd = (server as unknown as { _handle: { fd: number } })._handle.fd;
+    const helper = spawn(HELPER, ['-W', 'stream', '--', ACCEPT_ONCE, 'accept-once.pl', 'first'], { stdio: [fd, 'ignore', 'ignore', 'pipe'] });
+    // Closed in the tick that spawned the helper, before libuv can accept on it here.
+    server.close();
+    try {
+      const control = helper.stdio[3] as Duplex;
+      const lines: string[] = [];
+      createInterface({ input: control }).on('line', (line) => lines.push(line));
+      const nextLine = (word: string, after: number) => waitFor(`"${word}" from the helper`, () => lines.slice(after).find((line) => line.startsWith(word)));
+
+      const first = replyOnClose(port);
+      await nextLine('request', 0);
+      // The reload's exec message arrives before the answer to the request already sent.
+      const argv = [HELPER, '-W', 'stream', '--', ACCEPT_ONCE, 'accept-once.pl', 'second'];
+      control.write(`exec ${hexFields(argv)} ${hexFields(['PATH=/usr/bin:/bin'])}\n`);
+      control.write('y');
+      expect(await first).toMatch(/^held \d+\n$/);
+      await nextLine('exited', 0);
+      await waitFor('the helper to exec itself', () => (readFileSync(`/proc/${helper.pid}/cmdline`, 'utf8').includes('second') ? true : undefined));
+
+      const seen = lines.length;
+      const second = replyOnClose(port);
+      await nextLine('request', seen);
+      control.write('y');
+      expect(await second).toMatch(/^held \d+\n$/);
+      expect(lines.filter((line) => line.startsWith('error'))).toEqual([]);
+    } finally {
+      helper.kill('SIGKILL');
+    }
+  });
 });
+
+function hexFields(fields: string[]): string {
+  return Buffer.from(fields.map((field) => `${field}\0`).join('')).toString('hex');
+}
