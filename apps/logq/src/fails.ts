@@ -8,8 +8,10 @@ import { outputFormat, renderRows, type OutputColumn } from './output.js';
 import { openEvents } from './query-source.js';
 import { checkRange, type CommonOptions } from './question-commands.js';
 import { parseGroups, type Question } from './questions.js';
+import { readResult } from './read-result.js';
+import { leftOutLine, rowLimit, type LimitOptions } from './row-limit.js';
 
-export type FailsOptions = CommonOptions;
+export type FailsOptions = CommonOptions & LimitOptions;
 
 const FAIL_GROUPS = ['source', 'service', 'reason', 'host'];
 
@@ -68,12 +70,12 @@ export async function runFails(options: FailsOptions, io: CliIo): Promise<ExitSt
   const database = await openEvents(options, io);
   try {
     const question = await failsQuestion(database, options);
-    const reader = await database.connection.runAndReadAll(question.sql, question.params);
-    const rows = reader.getRowObjectsJS();
-    decodeReasons(rows);
     const format = outputFormat(options);
-    if (format === 'table' && rows.length === 0) io.stdout.write(describeNoFails(options, database.path));
-    else io.stdout.write(renderRows(format, question.columns, rows));
+    const result = await readResult(database.connection, question.sql, question.params, rowLimit(options, format));
+    decodeReasons(result.rows);
+    if (format === 'table' && result.total === 0) io.stdout.write(describeNoFails(options, database.path));
+    else io.stdout.write(renderRows(format, question.columns, result.rows));
+    if (format === 'table' && result.total > result.rows.length) io.stdout.write(leftOutLine(result.rows.length, result.total));
     return EXIT_OK;
   } finally {
     database.close();
