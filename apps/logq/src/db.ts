@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from './duckdb.js';
+import { takeEarlyInstance } from './early-open.js';
 import { LogqError } from './errors.js';
 
 export interface Database {
@@ -54,7 +55,8 @@ export async function openDatabase(path: string, mode: OpenMode): Promise<Databa
 
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path, mode === 'read' ? { access_mode: 'READ_ONLY' } : {});
+    const early = mode === 'read' ? await takeEarlyInstance(path) : null;
+    instance = early ?? (await DuckDBInstance.create(path, mode === 'read' ? { access_mode: 'READ_ONLY' } : {}));
   } catch (error) {
     throw describeOpenFailure(path, error);
   }
