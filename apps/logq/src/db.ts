@@ -3,7 +3,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from './duckdb.js';
-import { takeEarlyInstance } from './early-open.js';
 import { LogqError } from './errors.js';
 
 export interface Database {
@@ -55,8 +54,7 @@ export async function openDatabase(path: string, mode: OpenMode): Promise<Databa
 
   let instance: DuckDBInstance;
   try {
-    const early = mode === 'read' ? await takeEarlyInstance(path) : null;
-    instance = early ?? (await DuckDBInstance.create(path, mode === 'read' ? { access_mode: 'READ_ONLY' } : {}));
+    instance = await DuckDBInstance.create(path, mode === 'read' ? { access_mode: 'READ_ONLY' } : {});
   } catch (error) {
     throw describeOpenFailure(path, error);
   }

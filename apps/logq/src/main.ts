@@ -1,7 +1,6 @@
 /** logq's entry point. It returns the exit status and never exits the process, so tests call it in-process. */
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli.js';
-import { closeEarlyInstance } from './early-open.js';
 import { LogqError, formatError } from './errors.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type ExitStatus } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -44,7 +43,5 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return status;
   } catch (error) {
     return reportError(error, io);
-  } finally {
-    await closeEarlyInstance();
   }
 }
