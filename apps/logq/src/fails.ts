@@ -7,7 +7,7 @@ import { formatLocalTime } from './local-time.js';
 import { outputFormat, renderRows, type OutputColumn } from './output.js';
 import { openEvents } from './query-source.js';
 import { checkRange, type CommonOptions } from './question-commands.js';
-import { parseGroups, type Question } from './questions.js';
+import { kindSql, parseGroups, type Question } from './questions.js';
 import { readResult, type ResultRows } from './read-result.js';
 import { leftOutLine, rowLimit, type LimitOptions } from './row-limit.js';
 
@@ -58,7 +58,7 @@ function firstGroupsSql(matching: string, keys: string[], reasons: boolean): str
 export async function failsQuestion(database: Database, options: FailsOptions, limit?: number): Promise<Question> {
   const groups = parseGroups(options.by ?? 'source,service', FAIL_GROUPS);
   const filter = await buildFilter(database.connection, options);
-  filter.conditions.push("kind = 'FAIL'");
+  filter.conditions.push(`kind = ${kindSql('FAIL')}`);
   const reasons = !groups.includes('reason');
   const keys = groups.map((name) => `${GROUP_COLUMNS[name]!.sql} AS ${name}`);
   const matching = `matching AS (SELECT ${keys.join(', ')}, ${reasons ? 'reason AS fail_reason,' : ''} time FROM events WHERE ${where(filter)})`;
