@@ -9,6 +9,6 @@ type NodeApi = typeof import('@duckdb/node-api');
 
 const api = createRequire(import.meta.url)('@duckdb/node-api') as NodeApi;
 
-export const { DuckDBDataChunk, DuckDBInstance, JSDuckDBValueConverter, listValue, timestampTZValue } = api;
+export const { DuckDBDataChunk, DuckDBInstance, listValue, timestampTZValue } = api;
 export type DuckDBDataChunk = import('@duckdb/node-api').DuckDBDataChunk;
 export type DuckDBInstance = import('@duckdb/node-api').DuckDBInstance;

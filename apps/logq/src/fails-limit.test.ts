@@ -76,8 +76,8 @@ test('fails table within the limit has no closing line', async () => {
   expect(tableSources(exact.stdout)).toHaveLength(SOURCES);
   expect(exact.stdout).not.toContain('not shown');
 
-  const one = await fails('--limit', '59');
-  expect(one.stdout.trimEnd().split('\n').at(-1)).toBe('... 1 more row not shown (60 in all): --limit N prints N rows, --all prints every row');
+  const oneLeft = await fails('--limit', '59');
+  expect(oneLeft.stdout.trimEnd().split('\n').at(-1)).toBe('... 1 more row not shown (60 in all): --limit N prints N rows, --all prints every row');
 });
 
 test('fails --json and --csv print every row', async () => {

@@ -1,6 +1,6 @@
 /**
  * How many rows a question prints. A terminal table stops at TABLE_ROWS_DEFAULT rows and
- * says how many it left out, because nobody reads tens of thousands of rows on a screen
+ * says how many it left out, because tens of thousands of rows do not fit on a screen
  * and converting them is most of a command's time. JSON and CSV are for programs, so
  * they get every row unless --limit says otherwise.
  */
@@ -20,7 +20,7 @@ export function rowLimit(options: LimitOptions, format: OutputFormat): number | 
   return format === 'table' ? TABLE_ROWS_DEFAULT : undefined;
 }
 
-/** The line under a table that was cut short: how many rows it left out and how to see them. */
+/** Returns the line under a table that was cut short: how many rows it left out and how to print them. */
 export function leftOutLine(shown: number, total: number): string {
   const left = total - shown;
   return `... ${left} more ${left === 1 ? 'row' : 'rows'} not shown (${total} in all): --limit N prints N rows, --all prints every row\n`;
