@@ -1,6 +1,6 @@
 /**
  * How many rows a question prints. A terminal table stops at TABLE_ROWS_DEFAULT rows and
- * says how many it left out, because tens of thousands of rows do not fit on a screen
+ * ends with the number it left out, because tens of thousands of rows do not fit on a screen
  * and converting them is most of a command's time. JSON and CSV are for programs, so
  * they get every row unless --limit says otherwise.
  */
