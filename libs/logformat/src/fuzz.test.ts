@@ -147,3 +147,12 @@ describe('line parser fuzzing', { timeout: fuzzTimeout() }, () => {
     }), 5000);
   });
 });
+
+/** Inputs the fuzzing above once failed on, kept as fixed cases. */
+describe('line parser regressions', () => {
+  it('accepts a leap second at the end of a day', () => {
+    const result = parseLine('00/1/1@23:59:60: START: echo pid=1 from=127.0.0.1');
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.record.time).toEqual(new Date(2000, 0, 2, 0, 0, 0));
+  });
+});
