@@ -1,9 +1,9 @@
 /**
  * Configuration values that look like options, paths or shell syntax, and environment
  * passing. A server gets its `server_args` words as plain argv entries, never read by the
- * daemon or a shell; a relative or `..` server path is a configuration error; and a
- * server sees only the daemon variables that `passenv` names, through each way the
- * daemon starts servers.
+ * daemon or a shell. A relative or `..` server path is a configuration error. A server
+ * gets only the daemon variables that `passenv` names, through each way the daemon
+ * starts servers.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -96,7 +96,7 @@ describe('hostile configuration values', () => {
       return Object.fromEntries(reply.data.split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
     }
 
-    /** A service running env(1), which prints the environment it was started with. */
+    /** Returns a service that runs env(1), which prints the environment it was started with. */
     function envService(extra: string[]): string {
       return block('env', [...TCP, 'wait = no', 'user = root', 'server = /usr/bin/env', ...extra]);
     }

@@ -1,8 +1,8 @@
 /**
- * Hostile input to logq, through the real CLI and a real DuckDB file: SQL in the filter
- * options of every question, gzip bombs given to ingest, and markup that a real daemon
- * writes into its logs from service ids and identd replies, rendered by `logq report`
- * and opened in Chromium.
+ * Hostile input to logq, through the real CLI and a real DuckDB file. It covers SQL in the
+ * filter options of every question and gzip bombs given to ingest. It also covers markup
+ * that a real daemon writes into its logs from service ids and identd replies, rendered
+ * by `logq report` and opened in Chromium.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -36,7 +36,7 @@ function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** The events table as rows, to compare before and after. */
+/** Returns the events table as JSON rows, to compare before and after. */
 async function eventRows(db: string): Promise<string> {
   return (await logqInProcess(['query', '--db', db, '--json', 'SELECT kind, service, source_ip, host FROM events ORDER BY ALL'])).stdout;
 }
@@ -118,7 +118,7 @@ describe('SQL in logq filters', () => {
   });
 });
 
-/** A gzip file of `members` copies of one member holding `size` bytes of `byte`: small on disk, huge inside. */
+/** Writes a gzip file of `members` copies of one member of `size` bytes of `byte`, and returns its size on disk. */
 function writeBomb(path: string, byte: string, size: number, members: number, level = 9): number {
   const member = gzipSync(Buffer.alloc(size, byte), { level });
   writeFileSync(path, Buffer.concat(Array.from({ length: members }, () => member)));

@@ -25,9 +25,9 @@ export function isGzipHeader(head: Buffer): boolean {
 
 /**
  * Decompressed bytes per compressed byte above which a gzip file is taken for a bomb.
- * Text logs stay far below it: a flood of one FAIL line from one address, its time stamp
- * changing each second, compressed 232 times with gzip -6 and 280 times with -9, while
- * runs of one byte compress about 1,030 times.
+ * Text logs stay far below it. A flood of one FAIL line from one address, its time stamp
+ * changing each second, compressed 232 times with gzip -6 and 280 times with -9. Runs of
+ * one byte compress about 1,030 times.
  */
 export const MAX_GZIP_RATIO = 500;
 
@@ -91,9 +91,9 @@ class GunzipSource implements ByteSource {
   async read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
     if (this.iterator === null || position < this.chunksStart) this.restart();
     this.discardBefore(position - KEEP_BEHIND);
-    const wanted = Math.min(position + length, this.size);
-    while (this.chunksEnd < wanted && !this.ended) await this.pull();
-    return { bytesRead: this.copy(buffer, offset, position, wanted) };
+    const requestEnd = Math.min(position + length, this.size);
+    while (this.chunksEnd < requestEnd && !this.ended) await this.pull();
+    return { bytesRead: this.copy(buffer, offset, position, requestEnd) };
   }
 
   private restart(): void {

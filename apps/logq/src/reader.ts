@@ -8,9 +8,9 @@ import type { ByteSource } from './byte-source.js';
 const CHUNK_BYTES = 32 << 20;
 
 /**
- * Longest line passed on whole. The daemon's classic lines stay under 4.2 KB and its JSONL
- * lines far under this; a longer line is cut here, so that a file of one endless line
- * cannot fill memory while logq waits for its newline.
+ * Maximum length of a line passed on whole. The daemon's classic lines stay under 4.2 KB
+ * and its JSONL lines far under this. A longer line is cut, so that a file of one endless
+ * line cannot fill memory while logq waits for its newline.
  */
 export const MAX_LINE_BYTES = 1 << 20;
 
@@ -64,7 +64,7 @@ interface CutLine {
   dropped: number;
 }
 
-/** Returns a cut line's head with a note of the line's real length, so that the stored line says it was cut. */
+/** Returns a cut line's head with a note of the line's real length, so that the stored line shows the cut. */
 function cutLineText(head: Buffer, total: number): Buffer {
   return Buffer.concat([head.subarray(0, MAX_LINE_BYTES), Buffer.from(` [logq: line cut at ${MAX_LINE_BYTES} of ${total} bytes]`)]);
 }

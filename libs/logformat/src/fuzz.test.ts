@@ -1,7 +1,7 @@
 /**
- * Property-based fuzzing of the line parsers: parseLine returns a result for any text,
- * lines mutated from the samples still get a result with a reason, a parsed service line
- * written again parses to the same record, and the time stamp parsers agree with a
+ * Property-based fuzzing of the line parsers. parseLine returns a result for any text,
+ * and lines mutated from the samples still get a result with a reason. A parsed service
+ * line written again parses to the same record. The time stamp parsers agree with a
  * simple calendar model.
  */
 import fc from 'fast-check';
@@ -73,7 +73,7 @@ function isLeap(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-/** The calendar model: is this a real date and time of day? */
+/** Checks with a plain calendar model whether the parts name a real date and time of day. */
 function validParts(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   const days = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
