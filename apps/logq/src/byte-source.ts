@@ -89,18 +89,18 @@ class GunzipSource implements ByteSource {
   ) {}
 
   async read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
-    if (this.iterator === null || position < this.chunksStart) this.restart();
+    if (position < this.chunksStart) this.rewind();
     this.discardBefore(position - KEEP_BEHIND);
     const requestEnd = Math.min(position + length, this.size);
     while (this.chunksEnd < requestEnd && !this.ended) await this.pull();
     return { bytesRead: this.copy(buffer, offset, position, requestEnd) };
   }
 
-  private restart(): void {
-    // NOTE: a source left before its end keeps its file open until logq exits.
+  /** Drops the stream, so that the next pull decompresses from the start of the file. */
+  private rewind(): void {
     this.stream?.destroy();
-    this.stream = openGunzip(this.path);
-    this.iterator = this.stream[Symbol.asyncIterator]();
+    this.stream = null;
+    this.iterator = null;
     this.chunks = [];
     this.chunksStart = 0;
     this.chunksEnd = 0;
@@ -108,8 +108,15 @@ class GunzipSource implements ByteSource {
   }
 
   private async pull(): Promise<void> {
+    // The stream is opened only here, right before next(), because an iterator that was
+    // never started has no error listener and a zlib error would be thrown uncaught.
+    // NOTE: a source left before its end keeps its file open until logq exits.
+    if (this.iterator === null) {
+      this.stream = openGunzip(this.path);
+      this.iterator = this.stream[Symbol.asyncIterator]();
+    }
     try {
-      const next = await this.iterator!.next();
+      const next = await this.iterator.next();
       if (next.done) this.ended = true;
       else this.append(next.value as Buffer);
     } catch {
