@@ -1,8 +1,8 @@
 /**
- * Property-based fuzzing of the hosts.allow and hosts.deny reader: any text gives rules
- * and problems that name real lines, tables generated from a small model decide like the
- * model whatever the layout (commas, blanks, `\` continuations, comments), and a line
- * that does not parse never widens access.
+ * Property-based fuzzing of the hosts.allow and hosts.deny reader. Any text gives rules
+ * and problems that name real lines. Tables generated from a small model decide like the
+ * model whatever the layout (commas, blanks, `\` continuations, comments). A line that
+ * does not parse never widens access.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -96,7 +96,7 @@ function ruleMatches(rule: RuleModel, daemon: string, ip: readonly number[]): bo
   return listMatches(rule.daemons, (name) => name === 'ALL' || name === daemon) && listMatches(rule.clients, (pattern) => clientMatches(pattern, ip));
 }
 
-/** The model's decision: the first matching hosts.allow rule, then the first hosts.deny rule, else allowed. */
+/** Decides like hosts_access(5): the first matching hosts.allow rule, then the first hosts.deny rule, else allowed. */
 function modelAllows(allow: readonly RuleModel[], deny: readonly RuleModel[], daemon: string, ip: readonly number[]): boolean {
   const first = allow.find((rule) => ruleMatches(rule, daemon, ip)) ?? null;
   if (first !== null) return first.option !== 'deny';

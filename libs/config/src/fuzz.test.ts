@@ -1,9 +1,9 @@
 /**
- * Property-based fuzzing of the configuration loader, beside robustness.test.ts (which
- * checks that random and mutated files never throw): here every diagnostic must name a
- * real line, extra comment lines must move diagnostics by exactly one line, loading is
- * deterministic, and services generated from a small model load with exactly the values
- * the model wrote, whatever hostile words the values hold.
+ * Property-based fuzzing of the configuration loader, beside robustness.test.ts, which
+ * checks that random and mutated files never throw. Here every diagnostic must name a
+ * real line, and an extra comment line must move diagnostics by exactly one line.
+ * Loading must be deterministic. Services generated from a small model must load with
+ * exactly the values the model wrote, whatever hostile words the values contain.
  */
 import { basename } from 'node:path';
 
@@ -36,7 +36,7 @@ const tokenConfig = fc
   .array(fc.array(fc.constantFrom(...TOKENS), { maxLength: 6 }).map((words) => words.join(' ')), { maxLength: 30 })
   .map((lines) => lines.join('\n'));
 
-/** A value word as the lexer sees one: no blank, newline, CR or NUL, any other character. */
+/** A value word as the lexer splits it: no blank, newline, CR or NUL, any other character. */
 const valueWord = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 10 })
   .filter((word) => !/[ \t\n\r\0]/.test(word));
@@ -128,7 +128,7 @@ function expectLoadedAsModelled(config: LoadedConfig, name: string, model: Model
   expect(loaded.passenv).toEqual(model.passenv);
 }
 
-/** The number of lines of each file read, to check that diagnostics point inside them. */
+/** Returns the number of lines of each file read, to check that diagnostics point inside them. */
 function lineCounts(config: LoadedConfig): Map<string, number> {
   return new Map(config.files.map((file) => [file, sandbox.lineCount(file)]));
 }
