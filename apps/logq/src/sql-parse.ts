@@ -63,10 +63,10 @@ const SHAPE = `CASE
   WHEN line[1] BETWEEN '0' AND '9' AND regexp_full_match(line, '${FILE_SHAPE}') THEN 'file' END`;
 
 /**
- * Reads the staged batch into `staged`, one row per line in file order (rowid + 1 is the
- * line's number in the batch), with its shape and, for service lines, its time. The
- * reader is told that no byte is a quote, an escape or the delimiter, so each line is one
- * value as written; the caller sends only batches where that holds and checks the count.
+ * Builds the statement that reads the staged batch into `staged`: one row per line in file
+ * order, with its shape and, for service lines, its time. The CSV reader is set up with no
+ * quote or escape character and delimiter 0x01, so each line is one value as written. The
+ * caller sends only batches without 0x01, and checks the row count.
  */
 export function stageSql(maxLineBytes: number): string {
   return `
@@ -85,7 +85,7 @@ FROM (
 )`;
 }
 
-/** The service-line token `offset` places after the kind (`START:`); the line's tokens are `t` and the kind's index `k`. */
+/** Selects the token `offset` places after the kind (`START:`), in the line's tokens `t` with the kind at index `k`. */
 function token(offset: number): string {
   return `t[k + ${offset}]`;
 }
@@ -95,9 +95,9 @@ const LAST = `CASE WHEN len(t) >= k + 2 THEN t[-1] END`;
 
 /**
  * Moves the service lines SQL read into events, numbered after the lines read before.
- * Each line is split at spaces once; `k` is the index of its kind token, after the stamp
- * (one token in the file log) or after the syslog stamp, host and tag (five or six tokens,
- * as a day below 10 is padded with a space).
+ * Each line is split at spaces once, and `k` is the index of its kind token. In the file
+ * log one token (the stamp) comes before it. In syslog the stamp, host and tag come
+ * before it, in five tokens, or six when a day below 10 is padded with a space.
  */
 export const INSERT_SERVICE_SQL = `
 INSERT INTO events
