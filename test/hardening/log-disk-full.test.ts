@@ -87,8 +87,8 @@ describe.skipIf(!IS_ROOT)('full disk under the logs (needs root for mount)', () 
     expect(first.heldBack).toBe(Buffer.byteLength(onDisk.tail));
 
     unlinkSync(seenBy(pid, join(logs, 'filler')));
-    const [, lost] = await waitForLine(daemonLog, /log file \S+\/service\.log is written again; (\d+) lines did not fit in memory and were lost/);
-    const [, lostJson] = await waitForLine(daemonLog, /log file \S+\/events\.jsonl is written again; (\d+) lines did not fit in memory and were lost/);
+    const [, lost] = await waitForLine(daemonLog, /log file \S+\/service\.log is written again; (\d+) lines were lost because they did not fit in memory/);
+    const [, lostJson] = await waitForLine(daemonLog, /log file \S+\/events\.jsonl is written again; (\d+) lines were lost because they did not fit in memory/);
     const dropped = Number(lost);
     const expected = 2 * (BEFORE + DURING);
     await waitFor('every kept line on disk', () => (completeLines(service).lines.length + dropped === expected ? true : undefined));
@@ -104,6 +104,7 @@ describe.skipIf(!IS_ROOT)('full disk under the logs (needs root for mount)', () 
     for (const line of completeLines(json).lines) expect(() => JSON.parse(line)).not.toThrow();
 
     const second = logqIngest(db, service);
+    console.log(`logq on the full disk: ${first.read} lines read, ${first.events} events, ${first.rejects} rejects, ${first.heldBack} bytes held back; after: ${second.read} more lines, ${second.rejects} rejects`);
     expect(first.read + second.read).toBe(final.lines.length);
     expect(second.events + second.rejects).toBe(second.read);
     expect(second.rejects).toBe(0);
@@ -138,5 +139,17 @@ describe.skipIf(!IS_ROOT)('full disk under the logs (needs root for mount)', () 
     expect(completeLines(program).tail).toBe('');
     const service = seenBy(pid, serviceLog);
     await waitFor('the EXIT lines of all 25 connections', () => (countMatches(readFileSync(service, 'utf8'), /: EXIT: /g) === 25 ? true : undefined));
+  });
+
+  it('lines left at exit are counted on stderr', async () => {
+    const serviceLog = join(logs, 'service.log');
+    daemon = await startDaemon(['-f', writeConfig(dir, echoService(serviceLog)), '-filelog', join(dir, 'daemon.log')], {}, tmpfsLauncher(logs, '256k'));
+    const pid = daemon.process.pid!;
+    fillDisk(seenBy(pid, join(logs, 'filler')));
+    expect(await echoAll(daemon.ports.get(LONG_ID)!, 3)).toBe(3);
+    await waitForLine(join(dir, 'daemon.log'), /unable to write log file \S+\/service\.log: ENOSPC/);
+    expect(await daemon.stop('SIGTERM')).toBe(0);
+    expect(daemon.stderr()).toMatch(/ERROR: log file \S+\/service\.log still failed at exit: 6 lines were not written/);
+    daemon = undefined;
   });
 });

@@ -95,9 +95,9 @@ export class AppendFile {
     return this.inFault;
   }
 
-  /** Lines still waiting to be written. */
-  get backlog(): number {
-    return this.queue.length + (this.pending ? 1 : 0);
+  /** Lines not written: those still queued, including a partly written one, and those dropped. */
+  get unwritten(): number {
+    return this.queue.length + (this.pending ? countNewlines(this.pending) : 0) + this.dropped;
   }
 
   close(): void {
@@ -221,4 +221,10 @@ export class AppendFile {
     }
     this.fd = -1;
   }
+}
+
+function countNewlines(buffer: Buffer): number {
+  let count = 0;
+  for (let index = buffer.indexOf(0x0a); index >= 0; index = buffer.indexOf(0x0a, index + 1)) count += 1;
+  return count;
 }

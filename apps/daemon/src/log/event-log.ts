@@ -24,7 +24,7 @@ import {
 } from '#logformat';
 import { oneLine } from './one-line.js';
 import type { AppendFileEvents } from './append-file.js';
-import { fileFaultText, fileRecoveredText, fileReplacedText } from './fault-messages.js';
+import { fileFaultText, fileRecoveredText, fileReplacedText, fileUnwrittenText } from './fault-messages.js';
 import { SinkPool, type FileSink, type LineStream } from './sinks.js';
 import { DEFAULT_SYSLOG_SOCKET, SyslogSink, priority, severityLevel } from './syslog.js';
 
@@ -165,6 +165,11 @@ export class EventLog {
   async close(): Promise<void> {
     await this.settle();
     await this.syslog?.close();
+    // The files are closed for good, so this goes to standard error only.
+    for (const { path, lines } of this.sinks.unwritten()) {
+      const text = fileUnwrittenText(path, lines);
+      this.options.stderr.write(`${oneLine(formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text }))}\n`);
+    }
   }
 
   /** Reopens every log file (after rotation) and closes the ones no service uses any more. */

@@ -18,6 +18,11 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/** "1 line was" or "N lines were". */
+function linesWere(count: number): string {
+  return `${plural(count, 'line')} ${count === 1 ? 'was' : 'were'}`;
+}
+
 export function fileFaultText(path: string, step: FaultStep, error: NodeJS.ErrnoException): string {
   const code = error.code ?? error.message;
   const advice = FILE_ADVICE[code] ?? 'check the file system that holds it';
@@ -26,8 +31,12 @@ export function fileFaultText(path: string, step: FaultStep, error: NodeJS.Errno
 }
 
 export function fileRecoveredText(path: string, dropped: number): string {
-  const loss = dropped === 0 ? 'no line was lost' : `${plural(dropped, 'line')} did not fit in memory and were lost`;
+  const loss = dropped === 0 ? 'no line was lost' : `${linesWere(dropped)} lost because ${dropped === 1 ? 'it' : 'they'} did not fit in memory`;
   return `log file ${path} is written again; ${loss}`;
+}
+
+export function fileUnwrittenText(path: string, lines: number): string {
+  return `log file ${path} still failed at exit: ${linesWere(lines)} not written`;
 }
 
 export function fileReplacedText(path: string): string {
@@ -35,6 +44,6 @@ export function fileReplacedText(path: string): string {
 }
 
 export function syslogRecoveredText(socket: string, dropped: number): string {
-  const loss = dropped === 0 ? 'no line was lost' : `at least ${plural(dropped, 'line')} were lost while it failed`;
+  const loss = dropped === 0 ? 'no line was lost' : `at least ${linesWere(dropped)} lost while it failed`;
   return `syslog socket ${socket} takes lines again; ${loss}`;
 }

@@ -62,6 +62,10 @@ export class FileSink {
     return this.file.faulted;
   }
 
+  get unwritten(): number {
+    return this.file.unwritten;
+  }
+
   flush(): void {
     this.file.flushSync();
   }
@@ -118,6 +122,11 @@ export class SinkPool {
   /** Returns whether `path` is a file in the pool that cannot be written now. */
   faulted(path: string): boolean {
     return this.sinks.get(path)?.faulted ?? false;
+  }
+
+  /** Lists the files with lines that were not written, as left after a flush at exit. */
+  unwritten(): Array<{ path: string; lines: number }> {
+    return [...this.sinks.values()].filter((sink) => sink.unwritten > 0).map((sink) => ({ path: sink.path, lines: sink.unwritten }));
   }
 
   flushAll(): void {
