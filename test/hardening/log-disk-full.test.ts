@@ -1,6 +1,6 @@
 /**
- * A full disk under the daemon's logs: the daemon keeps serving, reports the fault once per
- * file, keeps at most 1 MiB of lines per file in memory and counts the rest, and writes
+ * A full disk under the daemon's logs. The daemon keeps serving and reports the fault once
+ * per file. It keeps at most 1 MiB of lines per file in memory, counts the rest, and writes
  * the kept lines once space is freed. logq counts every complete line that reached the
  * disk and holds back a line cut by the full disk.
  */

@@ -40,7 +40,6 @@ export function fillDisk(path: string): number {
   } finally {
     closeSync(fd);
   }
-  // A last partial block: the tmpfs may hold a few bytes less than a whole chunk.
   return total;
 }
 

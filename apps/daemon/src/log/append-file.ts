@@ -1,9 +1,9 @@
 /**
  * One log file opened for appending, written asynchronously from a bounded queue. A write
- * or open that fails (a full disk, a read-only or immutable file) starts a fault: the
- * file's lines wait in the queue, lines beyond the queue's limit are dropped and counted,
- * and the write is retried on a timer until it succeeds. A file deleted while in use is
- * reopened by its path, so that its lines do not go to a file nobody can read.
+ * or open that fails (a full disk, a read-only or immutable file) starts a fault. The
+ * file's lines then wait in the queue, and lines beyond the queue's limit are dropped and
+ * counted. The write is retried on a timer until it succeeds. A file deleted while in use
+ * is reopened by its path, so that its lines do not go to a file nobody can read.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';

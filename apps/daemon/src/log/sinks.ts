@@ -119,11 +119,6 @@ export class SinkPool {
     }
   }
 
-  /** Returns whether `path` is a file in the pool that cannot be written now. */
-  faulted(path: string): boolean {
-    return this.sinks.get(path)?.faulted ?? false;
-  }
-
   /** Lists the files with lines that were not written, as left after a flush at exit. */
   unwritten(): Array<{ path: string; lines: number }> {
     return [...this.sinks.values()].filter((sink) => sink.unwritten > 0).map((sink) => ({ path: sink.path, lines: sink.unwritten }));
