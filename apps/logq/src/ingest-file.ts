@@ -172,8 +172,8 @@ function loadLinesInJs(target: IngestTarget, state: ReadState, fileId: number, d
 async function readIntoTables(target: IngestTarget, state: ReadState, handle: ByteSource, stats: BigIntStats): Promise<ReadResult> {
   return readCompleteLines(handle, state.byteOffset, async (data, lineCount, endOffset) => {
     const fileId = await ensureFileId(target, state, stats);
-    if (target.sqlParser && canParseInSql(data)) await loadLinesInSql(target, state, fileId, data, lineCount);
-    else loadLinesInJs(target, state, fileId, data);
+    const inSql = target.sqlParser !== undefined && canParseInSql(data) && (await loadLinesInSql(target, state, fileId, data, lineCount));
+    if (!inSql) loadLinesInJs(target, state, fileId, data);
     state.summary.linesRead += lineCount;
     target.onBytes?.(endOffset - state.byteOffset);
     state.byteOffset = endOffset;

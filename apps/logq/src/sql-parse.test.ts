@@ -1,51 +1,81 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
+import { DuckDBInstance } from './duckdb.js';
+import { stageSql } from './sql-parse.js';
 import { makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
 
 afterAll(removeTempDirs);
 
-// Lines at the edges of what the SQL fast path accepts: each must load exactly as the
+// Lines at the edges of what the SQL path accepts: each must load exactly as the
 // JavaScript parser loads it, whether SQL reads it or hands it back.
 const EDGE_LINES = [
   '26/12/4@10:00:00: START: big pid=99999999999 from=192.0.2.1',
+  '26/12/4@10:00:00: START: nine pid=999999999 from=192.0.2.1',
   '26/2/30@10:00:00: START: nodate pid=1 from=192.0.2.1',
   '26/12/4@10:00:60: START: leap pid=1 from=192.0.2.1',
+  '26/12/4@24:00:00: START: late pid=1 from=192.0.2.1',
+  '26/04/4@10:00:00: START: padded pid=1 from=192.0.2.1',
+  '69/1/1@00:00:00: START: sixtynine pid=1',
+  '70/1/1@00:00:00: START: seventy pid=1',
+  '99/1/1@00:00:00: START: old pid=1 from=192.0.2.1',
   '26/12/4@10:00:00: FAIL: svc nonsense from=192.0.2.1',
   '26/12/4@10:00:00: FAIL: svc connections per second',
+  '26/12/4@10:00:00: FAIL: svc connections per second from=::ffff:192.0.2.7',
+  '26/12/4@10:00:00: FAIL: svc address from=<no address>',
+  '26/12/4@10:00:00: FAIL: connections per second from=192.0.2.1',
   '26/12/4@10:00:00: EXIT: svc status=-1 pid=3',
   '26/12/4@10:00:00: EXIT: svc',
+  '26/12/4@10:00:00: EXIT: duration=5(sec)',
+  '26/12/4@10:00:00: EXIT: svc duration=5(sec)',
+  '26/12/4@10:00:00: EXIT: svc signal=15 duration=0(sec)',
+  '26/12/4@10:00:00: EXIT: status=3',
   '26/12/4@10:00:00: TRAFFIC: r in=99999999999999999999(bytes) out=1(bytes)',
+  '26/12/4@10:00:00: TRAFFIC: r in=000(bytes) out=999999999999999(bytes)',
   '26/12/4@10:00:00: NOID: svc <no address> no server',
   '26/12/4@10:00:00: START: v6 pid=5 from=::FFFF:10.0.0.1',
+  '26/12/4@10:00:00: START: v6b pid=5 from=::ffff:10.0.0.1.5',
+  '26/12/4@10:00:00: START: from=192.0.2.1',
+  '26/12/4@10:00:00: START: pid=5',
+  '26/12/4@10:00:00: START: a"b\\c pid=0012 from=2001:db8::1',
+  '26/12/4@10:00:00: START: tab\tname pid=1',
+  '26/12/4@10:00:00: START: café pid=1',
+  '26/12/4@10:00:00: START: two  spaces pid=1',
   '26/12/4@10:00:00: USERID: svc ',
-  '99/1/1@00:00:00: START: old pid=1 from=192.0.2.1',
   'Feb 29 10:00:00 gw xinetd[1]: START: leap pid=1 from=192.0.2.1',
+  'Feb 30 10:00:00 gw xinetd[1]: START: nodate pid=1',
   'Dec  4 10:00:00 xinetdhost xinetd[1]: START: odd pid=1',
   'Dec  4 10:00:00 gw xinetd[99999999999]: START: wp pid=1',
+  'Dec  4 10:00:00 gw xinetd-ipv6[12]: START: v6tag pid=1 from=::1',
+  'Dec  4 10:00:00 g]w xinetd[12]: START: bracket pid=1',
+  'Dec 19 10:00:00 gw xinetd[12]: EXIT: twodigit status=0 pid=4 duration=7(sec)',
+  'Dec 09 10:00:00 gw xinetd[12]: EXIT: zeropad status=0 pid=4',
+  'Dec 4 10:00:00 gw xinetd[12]: EXIT: onespace status=0 pid=4',
+  'Jan  1 00:00:00 gw xinetd[12]: FAIL: newyear address from=198.51.100.4',
+  'Dec 31 23:59:59 gw xinetd[12]: FAIL: oldyear libwrap from=198.51.100.4',
+  'Dec  4 10:00:00 gw xinetd: START: nopid pid=1',
+  // Local times that do not exist or exist twice in European and North American zones.
+  '26/3/29@02:30:00: START: gap-eu pid=1',
+  '26/10/25@02:30:00: START: twice-eu pid=1',
+  'Mar  8 02:30:00 gw xinetd[12]: START: gap-us pid=1',
+  'Nov  1 01:30:00 gw xinetd[12]: START: twice-us pid=1',
   'Dec  4 10:00:00 gw xinetd[7]: Started working: 3 available services',
   'Dec  4 10:00:00 gw sshd[7]: START: not ours pid=1',
-  '',
   '{"time":"2026-12-04T10:00:00Z","event":"START","service":"s","pid":1.5,"source":{"ip":"1.2.3.4"}}',
-  '{"time":"2026-12-04T10:00:00Z","event":"START","service":"s","pid":"7","source":{"ip":""}}',
-  '{"time":"2026-12-04T10:00:00Z","event":"START","service":"s","pid":3000000000}',
-  '{"time":"2026-12-04T10:00:00Z","event":"FAIL","service":"s","reason":"address","source":{"ip":"<no address>","port":70000}}',
-  '{"time":"2026-12-04T10:00:00Z","event":"FAIL","service":"s","reason":"address","source":["x"]}',
-  '{"time":"2026-12-04T10:00:00.5Z","event":"EXIT","service":"s","pid":2,"status":null,"signal":9,"duration_ms":1.25}',
-  '{"time":"2026-12-04T10:00:00Z","event":"TRAFFIC","service":"s","bytes_in":-1,"bytes_out":2}',
-  '{"time":"2026-12-04T10:00:00Z","event":"TRAFFIC","service":"s","bytes_in":9007199254740993,"bytes_out":2}',
-  '{"time":1764842400000,"event":"MESSAGE","severity":"NOTICE","msg":"numeric time"}',
-  '{"time":"2026-12-04 10:00:00","event":"MESSAGE","severity":"LOUD","msg":"other time"}',
-  '{"time":"2026-12-04T10:00:00Z","event":"MESSAGE","severity":"ERROR","text":7,"msg":"m","host":5}',
-  '{"time":"2026-12-04T10:00:00Z","event":"BOOT"}',
   '{"time":"2026-12-04T10:00:00Z","event":"START"',
 ];
 
 const COLUMNS = `line_number, epoch_ms(time) AS time, host, kind::VARCHAR AS kind, service, pid, source_ip, source_port, reason,
   status, signal, duration_ms, text, severity::VARCHAR AS severity, bytes_in, bytes_out, writer_pid, form::VARCHAR AS form, line`;
 
-async function load(parser: 'js' | 'sql', file: string): Promise<{ events: unknown[]; rejects: unknown[] }> {
+interface Loaded {
+  events: unknown[];
+  rejects: unknown[];
+}
+
+async function load(parser: 'js' | 'sql', file: string): Promise<Loaded> {
   const db = join(makeTempDir(), 'logq.duckdb');
   const env = { LOGQ_PARSER: parser };
   const result = await runLogq(['ingest', '--db', db, '--host', 'fallback', file], { env, now: new Date(2026, 11, 31) });
@@ -56,14 +86,92 @@ async function load(parser: 'js' | 'sql', file: string): Promise<{ events: unkno
   };
 }
 
-test('SQL and JS parsers load the same rows', async () => {
+function writeLines(lines: readonly string[]): string {
   const file = join(makeTempDir(), 'mixed.log');
-  writeFileSync(file, [...SAMPLES.map((sample) => sample.line), ...EDGE_LINES].join('\n') + '\n');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
 
+async function expectSameRows(lines: readonly string[]): Promise<Loaded> {
+  const file = writeLines(lines);
   const js = await load('js', file);
   const sql = await load('sql', file);
-
   expect(sql.events).toEqual(js.events);
   expect(sql.rejects).toEqual(js.rejects);
+  return js;
+}
+
+/** Stages `lines` the way ingest does and returns, per line, whether SQL parsed it itself. */
+async function acceptedBySql(lines: readonly string[]): Promise<boolean[]> {
+  const file = writeLines(lines);
+  const instance = await DuckDBInstance.create(':memory:');
+  try {
+    const connection = await instance.connect();
+    await connection.run(stageSql(1 << 20), { path: file, zone: 'UTC', year: 2026, latest: '2026-12-05 00:00:00' });
+    const reader = await connection.runAndReadAll('SELECT ok FROM staged ORDER BY rowid');
+    connection.closeSync();
+    return reader.getRows().map(([ok]) => ok === true);
+  } finally {
+    instance.closeSync();
+  }
+}
+
+const SERVICE_SAMPLES = SAMPLES.map((sample) => sample.line).filter((line) => / (START|EXIT|FAIL|TRAFFIC): /.test(line));
+
+test('SQL and JS parsers load the same rows', async () => {
+  const js = await expectSameRows([...SAMPLES.map((sample) => sample.line), ...EDGE_LINES]);
   expect(js.events.length).toBeGreaterThan(SAMPLES.length);
 });
+
+test('SQL path takes common service lines', async () => {
+  const common = [
+    '26/12/4@19:47:27: START: echo-stream pid=9849 from=127.0.0.1',
+    'Dec  9 23:30:55 gateway xinetd[1003]: FAIL: telnet service_limit from=20.151.8.68',
+    'Dec 19 23:30:55 gateway xinetd[900]: EXIT: telnet status=0 pid=1003 duration=4(sec)',
+    'Dec  9 23:30:58 gateway xinetd[900]: START: rsync pid=1005 from=2001:db8:3f19::e2e',
+    '26/12/4@19:47:27: TRAFFIC: web in=12(bytes) out=4096(bytes)',
+  ];
+  const others = ['Dec  4 10:00:00 gw xinetd[7]: Started working: 3 available services', '26/12/4@10:00:00: USERID: svc UNIX : alice'];
+  expect(await acceptedBySql([...common, ...others])).toEqual([...common.map(() => true), ...others.map(() => false)]);
+  expect((await acceptedBySql(SERVICE_SAMPLES)).filter(Boolean).length).toBeGreaterThan(SERVICE_SAMPLES.length / 2);
+});
+
+test('empty line sends batch to JS', async () => {
+  const lines = ['26/12/4@10:00:00: START: a pid=1 from=192.0.2.1', '', '26/12/4@10:00:01: EXIT: a status=0 pid=1'];
+  const js = await expectSameRows(lines);
+  expect(js.events.map((row) => (row as { line_number: bigint }).line_number)).toEqual([1n, 3n]);
+});
+
+// Generated service lines, valid and slightly broken, in both stamp forms.
+const word = fc.stringMatching(/^[!-~]{1,8}$/);
+const digits = fc.stringMatching(/^-?\d{1,11}$/);
+const address = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4().map((ip) => `::FfFf:${ip}`), fc.constantFrom('<no address>', '', '1.2.3'));
+const reason = fc.constantFrom('address', 'libwrap', 'connections per second', 'per_source_limit', 'UNKNOWN', 'bogus');
+const body = fc.oneof(
+  fc.tuple(word, fc.option(digits), fc.option(address)).map(([s, pid, from]) => `START: ${s}${pid === null ? '' : ` pid=${pid}`}${from === null ? '' : ` from=${from}`}`),
+  fc
+    .tuple(word, fc.option(fc.tuple(fc.constantFrom('status', 'signal'), digits)), fc.option(digits), fc.option(digits))
+    .map(([s, exit, pid, duration]) => `EXIT: ${s}${exit ? ` ${exit[0]}=${exit[1]}` : ''}${pid === null ? '' : ` pid=${pid}`}${duration === null ? '' : ` duration=${duration}(sec)`}`),
+  fc.tuple(word, reason, fc.option(address)).map(([s, r, from]) => `FAIL: ${s} ${r}${from === null ? '' : ` from=${from}`}`),
+  fc.tuple(word, digits, digits).map(([s, i, o]) => `TRAFFIC: ${s} in=${i}(bytes) out=${o}(bytes)`),
+  fc.tuple(word, fc.string({ maxLength: 12 })).map(([s, text]) => `USERID: ${s} ${text}`),
+);
+const month = fc.constantFrom('Jan', 'Feb', 'Mar', 'Jun', 'Nov', 'Dec');
+const clock = fc.tuple(fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }));
+const pad = (n: number): string => String(n).padStart(2, '0');
+const syslogLine = fc
+  .tuple(month, fc.integer({ min: 0, max: 32 }), clock, fc.constantFrom('gw', 'xinetdbox', 'a.example'), fc.constantFrom('xinetd', 'xinetd-ipv6'), fc.nat(99999), body)
+  .map(([mon, day, [h, m, s], host, tag, pid, text]) => `${mon} ${String(day).padStart(2, ' ')} ${pad(h)}:${pad(m)}:${pad(s)} ${host} ${tag}[${pid}]: ${text}`);
+const fileLine = fc
+  .tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), clock, body)
+  .map(([y, mo, d, [h, m, s], text]) => `${pad(y)}/${mo}/${d}@${pad(h)}:${pad(m)}:${pad(s)}: ${text}`);
+
+test('generated service lines load the same through SQL and JS', async () => {
+  const runs = Number(process.env.LOGQ_FUZZ_RUNS ?? 4);
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.oneof(syslogLine, fileLine), { minLength: 50, maxLength: 300 }), async (lines) => {
+      await expectSameRows(lines);
+    }),
+    { numRuns: runs },
+  );
+}, 120_000);

@@ -1,6 +1,6 @@
 /** Builds the frozen ServiceConfig the daemon receives. */
 
-import { CPS, ID, INSTANCES, PER_SOURCE } from './attributes.js';
+import { CPS, ID, INSTANCES, PER_SOURCE, PORT } from './attributes.js';
 import { frozenArray, frozenMap, frozenSet } from './freeze.js';
 import type { ServiceDraft } from './settings.js';
 import { resolveTuning } from './tuning.js';
@@ -13,7 +13,7 @@ function freezePosition(position: SourcePosition | null): SourcePosition | null 
   return position === null ? null : Object.freeze({ ...position });
 }
 
-/** Collects the origin of each effective value; inferred and looked-up values count as built-in. */
+/** Collects the origin of each effective value; inferred values count as built-in. */
 function collectOrigins(draft: ServiceDraft, checked: CheckedService): Map<string, Origin> {
   const origins = new Map<string, Origin>();
   for (const [name, setting] of draft.settings.entries()) {
@@ -25,6 +25,7 @@ function collectOrigins(draft: ServiceDraft, checked: CheckedService): Map<strin
     if (!draft.settings.has(spec)) builtIn.push(spec.name);
   }
   for (const name of builtIn) origins.set(name, { origin: 'built-in', position: null });
+  if (checked.portLookedUp) origins.set(PORT.name, { origin: 'services-file', position: null });
   return origins;
 }
 

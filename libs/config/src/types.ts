@@ -55,7 +55,7 @@ export interface ResourceLimits {
 }
 
 /** The source of an effective value, for `--check` listings. */
-export type ValueOrigin = 'service' | 'defaults' | 'built-in';
+export type ValueOrigin = 'service' | 'defaults' | 'built-in' | 'services-file';
 
 export interface ServiceConfig {
   /** The word after `service`. Internal services are chosen by it. */

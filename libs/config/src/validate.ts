@@ -33,8 +33,10 @@ export interface CheckContext {
 export interface CheckedService {
   socketType: SocketType;
   protocol: string;
-  /** Attributes whose value was inferred or looked up rather than written. */
+  /** Attributes whose value was inferred rather than written. */
   builtIn: string[];
+  /** Set when the port was looked up by the service's name in the services file. */
+  portLookedUp: boolean;
   wait: boolean;
   types: Set<ServiceType>;
   flags: Set<ServiceFlag>;
@@ -150,7 +152,8 @@ class ServiceChecker {
     return {
       socketType: socket.socketType,
       protocol: socket.protocol,
-      builtIn: [...socket.inferred, ...(port.lookedUp ? [PORT.name] : [])],
+      builtIn: socket.inferred,
+      portLookedUp: port.lookedUp,
       wait,
       types: this.types,
       flags: this.flags,

@@ -33,6 +33,12 @@ describe('--check listing', () => {
     expect(line(text, 'cps')).toMatch(/= 50 10 +# built-in$/);
   });
 
+  it('says when the port came from the services file', () => {
+    const daytime = ['service daytime', '{', '\ttype = INTERNAL', '\tsocket_type = stream', '\twait = no', '}', ''];
+    const { text } = report(daytime.join('\n'));
+    expect(line(text, 'port')).toMatch(/= 13 +# services file$/);
+  });
+
   it('marks the flags and log options the daemon ignores', () => {
     const { text } = report([...ECHO, '\tflags = IPv4 NODELAY NORETRY', '\tlog_type = SYSLOG daemon', '\tlog_on_failure = HOST USERID', '}', ''].join('\n'));
     expect(line(text, 'flags')).toMatch(/# service, line 7; NORETRY parsed, not yet enforced$/);

@@ -8,6 +8,7 @@ const NOT_ENFORCED = new Set(describeAttributes().filter((info) => info.support 
 type Origin = { origin: ValueOrigin; position: SourcePosition | null };
 
 function describeOrigin(origin: Origin | undefined, service: ServiceConfig): string {
+  if (origin?.origin === 'services-file') return 'services file';
   if (origin === undefined || origin.origin === 'built-in' || origin.position === null) return 'built-in';
   const { file, line } = origin.position;
   if (origin.origin === 'service' && file === service.position.file) return `service, line ${line}`;
