@@ -2,19 +2,19 @@
  * Helpers for the log fault suites: a daemon in its own mount namespace with a small tmpfs
  * on its log directory, a disk filled to the last byte, and logq's count of a log file.
  * The tmpfs exists only in the daemon's namespace, so it goes away with the daemon even
- * when a test dies; the test reaches it through /proc/PID/root.
+ * when a test dies. The test reaches it through /proc/PID/root.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { LOGQ_BIN } from '../support/daemon.js';
 
-/** A launcher for startDaemon that mounts a tmpfs of `size` (as mount's size=, e.g. 512k) on `dir` first. */
+/** Returns a launcher for startDaemon that mounts a tmpfs of `size` (as mount's size=, e.g. 512k) on `dir` first. */
 export function tmpfsLauncher(dir: string, size: string): string[] {
   const script = 'mount -t tmpfs -o "size=$1,mode=0755" xinetd-ts-test "$2" && shift 2 && exec "$@"';
   return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', size, dir];
 }
 
-/** The path under which this process sees `path` as the process `pid` sees it. */
+/** Returns the path under which this process reaches `path` as resolved by the process `pid`. */
 export function seenBy(pid: number, path: string): string {
   return `/proc/${pid}/root${path}`;
 }
@@ -43,7 +43,7 @@ export function fillDisk(path: string): number {
   return total;
 }
 
-/** The complete lines of a file (those ending with a newline) and the bytes after the last one. */
+/** Returns the complete lines of a file (those ending with a newline) and the bytes after the last one. */
 export function completeLines(path: string): { lines: string[]; tail: string } {
   const text = readFileSync(path, 'utf8');
   const end = text.lastIndexOf('\n');

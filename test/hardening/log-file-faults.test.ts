@@ -23,7 +23,7 @@ async function echoAll(port: number, count: number): Promise<void> {
   for (let i = 0; i < count; i += 1) expect((await exchange(port, 'ping\n', { end: true })).data).toBe('ping\n');
 }
 
-/** Waits until `path` holds exactly `count` complete lines, all of them START or EXIT lines of echo. */
+/** Waits until `path` contains exactly `count` complete lines, all of them START or EXIT lines of echo. */
 async function waitForServiceLines(path: string, count: number): Promise<string[]> {
   const lines = await waitFor(`${count} lines in ${path}`, () => {
     const found = existsSync(path) ? completeLines(path).lines : [];
@@ -114,8 +114,8 @@ describe.skipIf(!IS_ROOT)('log file made unwritable (needs root for mount and ch
     await echoAll(port, 2);
     await waitForServiceLines(service, 4);
 
-    // Root ignores permission bits, so the file is made immutable; an open descriptor still
-    // writes, so the fault shows when the file is reopened, as after log rotation.
+    // Root ignores permission bits, so the test makes the file immutable. An open descriptor
+    // still writes to it, so the fault shows when the file is reopened after rotation.
     execFileSync('chattr', ['+i', service]);
     daemon.process.kill('SIGHUP');
     const eperm = /ERROR: unable to open log file \S+\/service\.log: EPERM/g;

@@ -1,7 +1,7 @@
 /**
- * The syslog socket disappears while the daemon runs, as when the syslog daemon stops:
- * the daemon keeps serving, reports the fault once in its own log, counts the syslog lines
- * it drops, and sends to the socket again once a syslog daemon is back on it.
+ * The syslog socket disappears while the daemon runs, as when the syslog daemon stops. The
+ * daemon keeps serving, reports the fault once in its own log and counts the syslog lines
+ * it drops. It sends to the socket again once a syslog daemon listens on it.
  */
 import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ describe.skipIf(!HAS_RSYSLOG)('syslog socket disappears', () => {
     removeDir(dir);
   });
 
-  // rsyslogd removes its socket when it stops; a crashed syslog daemon leaves it behind, refusing datagrams.
+  // A syslog daemon that is stopped may take its socket away. A crashed one leaves it behind, refusing datagrams.
   it.each([
     ['removed', true],
     ['left behind', false],

@@ -14,7 +14,7 @@ export interface RunningRsyslog {
   process: ChildProcess;
   /** The unix datagram socket to pass to the daemon's `-syslogsocket`. */
   socket: string;
-  /** Stops rsyslogd (SIGTERM flushes its files and removes its socket), and resolves once it has exited. */
+  /** Stops rsyslogd with `signal` (SIGTERM lets it flush its files), and resolves once it has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
