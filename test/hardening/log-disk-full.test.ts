@@ -4,7 +4,7 @@
  * the kept lines once space is freed. logq counts every complete line that reached the
  * disk and holds back a line cut by the full disk.
  */
-import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exchange, makeTempDir, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
@@ -59,10 +59,15 @@ describe.skipIf(!IS_ROOT)('full disk under the logs (needs root for mount)', () 
 
     expect(await echoAll(port, BEFORE)).toBe(BEFORE);
     await waitFor('the first lines on disk', () => (completeLines(service).lines.length === 2 * BEFORE ? true : undefined));
+    const sizeAtFill = statSync(service).size;
     const filled = fillDisk(seenBy(pid, join(logs, 'filler')));
     const rssBefore = rssKiB(pid);
 
-    expect(await echoAll(port, DURING)).toBe(DURING);
+    // Half the connections, a retry or more, then the other half: the lines kept from before
+    // a retry must still count against the limit after it.
+    expect(await echoAll(port, DURING / 2)).toBe(DURING / 2);
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(await echoAll(port, DURING / 2)).toBe(DURING / 2);
     await waitForLine(daemonLog, /unable to write log file \S+\/service\.log: ENOSPC/);
     await waitForLine(daemonLog, /unable to write log file \S+\/events\.jsonl: ENOSPC/);
     const idleFrom = cpuTicks(pid);
@@ -99,6 +104,9 @@ describe.skipIf(!IS_ROOT)('full disk under the logs (needs root for mount)', () 
         `RSS ${rssBefore} KiB before and ${rssDuring} KiB during, idle CPU ${idleCpuMs} ms over ${idleMs} ms`,
     );
     expect(dropped).toBeGreaterThan(0);
+    // What the fault kept in memory, then wrote: the queue's limit, plus at most the lines
+    // handed to the kernel before the first failure.
+    expect(statSync(service).size - sizeAtFill).toBeLessThanOrEqual((1 << 20) + 64 * 1024);
     expect(final.tail).toBe('');
     expect(final.lines.filter((line) => !SERVICE_LINE.test(line))).toEqual([]);
     for (const line of completeLines(json).lines) expect(() => JSON.parse(line)).not.toThrow();

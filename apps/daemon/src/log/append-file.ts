@@ -50,7 +50,8 @@ export class AppendFile {
   write(text: string): boolean {
     if (this.closed) return false;
     const bytes = Buffer.byteLength(text);
-    if (this.queuedBytes + bytes > MAX_QUEUED_BYTES) {
+    // The bytes of a failed write count too: each retry moves the queue behind them.
+    if (this.queuedBytes + (this.pending?.length ?? 0) + bytes > MAX_QUEUED_BYTES) {
       this.dropped += 1;
       return false;
     }
