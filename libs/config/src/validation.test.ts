@@ -105,7 +105,7 @@ describe('ports', () => {
   it('takes the port of a listed service from the services file', () => {
     const config = sandbox.load(externalService('ftp'));
     expect(service(config, 'ftp').port).toBe(21);
-    expect(service(config, 'ftp').origins.get('port')).toEqual({ origin: 'built-in', position: null });
+    expect(service(config, 'ftp').origins.get('port')).toEqual({ origin: 'services-file', position: null });
   });
 
   it('finds a service by an alias of the services file', () => {
