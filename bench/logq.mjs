@@ -6,8 +6,14 @@
  * same syslog file: grep -c (the floor), Debian's lnav in headless SQL mode, and
  * fail2ban-regex with the stock xinetd-fail filter.
  *
- *   npm run bench:logq -- [--lines N] [--tool-lines M] [--rounds R] [--dir DIR]
+ *   npm run bench:logq -- [--lines N] [--tool-lines M] [--rounds R] [--dir DIR] [--keep-db] [--logq PATH]
+ *     [--questions IDS] [--no-tools]
  *
+ * --keep-db reuses the syslog-form database that an earlier run left in --dir instead of
+ * ingesting again (about 70 s per form for 10 million lines), and so measures no ingest.
+ * --logq runs another build's bin/logq.js, such as an older checkout, for a before and
+ * after comparison on the same database. --questions fails,top,… picks questions by the
+ * ids in QUESTIONS below, and --no-tools leaves out grep, lnav and fail2ban-regex.
  * --lines (default 10,000,000) sizes the log for logq; --tool-lines (default 1,000,000)
  * caps the head of the file that lnav and fail2ban-regex read, because fail2ban-regex
  * reads about 25,000 lines/s here and 10 million lines would take minutes per round.
@@ -16,17 +22,18 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './logq-generate.mjs';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOGQ = join(ROOT, 'bin', 'logq.js');
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : fallback;
 }
+
+const LOGQ = resolve(option('logq', join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'logq.js')));
+const ROOT = join(dirname(LOGQ), '..');
+const keepDb = process.argv.includes('--keep-db');
 
 const lines = Number(option('lines', '10000000'));
 const toolLines = Math.min(lines, Number(option('tool-lines', '1000000')));
@@ -79,16 +86,31 @@ if (!existsSync(syslogPath) || Number(option('regenerate', '0'))) {
 execFileSync('sh', ['-c', `head -n ${toolLines} '${syslogPath}' > '${headPath}'`]);
 
 // logq: ingest each form into a fresh database, then ask the questions.
-for (const [form, path] of [['syslog', syslogPath], ['jsonl', jsonlPath]]) {
-  const db = join(dir, `logq-${form}.duckdb`);
-  rmSync(db, { force: true });
-  const [seconds, output] = timed(process.execPath, [LOGQ, 'ingest', '--db', db, path]);
-  record('logq', `ingest (${form})`, lines, seconds, output.trim().split('\n').pop());
-}
 const db = join(dir, 'logq-syslog.duckdb');
-for (const [question, args] of [['fails --since 1d', ['fails', '--since', '1d']], ['top sources', ['top', 'sources']]]) {
+if (!keepDb || !existsSync(db)) {
+  for (const [form, path] of [['syslog', syslogPath], ['jsonl', jsonlPath]]) {
+    const formDb = join(dir, `logq-${form}.duckdb`);
+    rmSync(formDb, { force: true });
+    const [seconds, output] = timed(process.execPath, [LOGQ, 'ingest', '--db', formDb, path]);
+    record('logq', `ingest (${form})`, lines, seconds, output.trim().split('\n').pop());
+  }
+}
+
+// Each question as an administrator types it, in its default table form.
+const QUESTIONS = [
+  ['fails', 'fails --since 1d', ['fails', '--since', '1d']],
+  ['fails-csv', 'fails --since 1d --csv (every row)', ['fails', '--since', '1d', '--csv']],
+  ['top', 'top sources', ['top', 'sources']],
+  ['top-since', 'top services --since 1d', ['top', 'services', '--since', '1d']],
+  ['services', 'services', ['services']],
+  ['sessions', 'sessions', ['sessions']],
+  ['timeline', 'timeline --since 1d', ['timeline', '--since', '1d']],
+  ['query', 'query (FAILs per reason)', ['query', "SELECT reason, count(*) AS n FROM events WHERE kind = 'FAIL' GROUP BY reason ORDER BY n DESC"]],
+];
+const chosen = option('questions', QUESTIONS.map(([id]) => id).join(',')).split(',');
+for (const [, question, args] of QUESTIONS.filter(([id]) => chosen.includes(id))) {
   const cli = best(process.execPath, [LOGQ, ...args, '--db', db]);
-  record('logq', `${question} (whole CLI)`, lines, cli.seconds);
+  record('logq', `${question} (whole CLI)`, lines, cli.seconds, `${cli.output.split('\n').length - 1} lines printed`);
   // The same command run in-process by a warm Node with DuckDB already loaded: this
   // leaves out process start and module load, but still opens the database each time.
   const { main } = await import(join(ROOT, 'apps', 'logq', 'dist', 'main.js'));
@@ -103,11 +125,15 @@ for (const [question, args] of [['fails --since 1d', ['fails', '--since', '1d']]
   record('logq', `${question} (in-process, DuckDB loaded)`, lines, median(runs));
 }
 
+const tools = !process.argv.includes('--no-tools');
+
 // grep: the floor, counting FAIL lines only.
-record('grep -c', 'count FAIL lines', lines, best('grep', ['-c', 'FAIL: ', syslogPath]).seconds);
+if (tools) record('grep -c', 'count FAIL lines', lines, best('grep', ['-c', 'FAIL: ', syslogPath]).seconds);
 
 // lnav: its built-in syslog format, queried headless.
-if (have('lnav')) {
+if (!tools) {
+  // Skipped on request.
+} else if (have('lnav')) {
   const home = join(dir, 'lnav-home');
   mkdirSync(home, { recursive: true });
   const env = { HOME: home };
@@ -121,7 +147,9 @@ if (have('lnav')) {
 
 // fail2ban-regex: the stock filter counts only address and libwrap FAILs, by design.
 const filter = '/etc/fail2ban/filter.d/xinetd-fail.conf';
-if (have('fail2ban-regex') && existsSync(filter)) {
+if (!tools) {
+  // Skipped on request.
+} else if (have('fail2ban-regex') && existsSync(filter)) {
   const run = best('fail2ban-regex', ['--print-no-missed', headPath, filter]);
   const matched = /Lines: \d+ lines, \d+ ignored, (\d+) matched/.exec(run.output)?.[1] ?? '?';
   record('fail2ban-regex', 'match FAIL lines (stock xinetd-fail)', toolLines, run.seconds, `${matched} matched`);

@@ -4,7 +4,7 @@ _logq() {
   local command= i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      --db|--host|--by|--from|--since|--until|--source|--service|--kind|--limit|--bucket|--parquet|-o|--output|--allow|--max-retry|--find-time|--ban-time|--reasons|--block-hosts|--write|--reload) ((i++)) ;;
+      --db|--host|--by|--limit|--from|--since|--until|--source|--service|--kind|--bucket|--parquet|-o|--output|--allow|--max-retry|--find-time|--ban-time|--reasons|--block-hosts|--write|--reload) ((i++)) ;;
       -*) ;;
       *) command=${COMP_WORDS[i]}; break ;;
     esac
@@ -20,9 +20,9 @@ _logq() {
     fails)
       case $prev in
         --db|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --by|--since|--until|--source|--service|--host) COMPREPLY=(); return ;;
+        --by|--limit|--since|--until|--source|--service|--host) COMPREPLY=(); return ;;
       esac
-      COMPREPLY=($(compgen -W "--by --db --from --json --csv --since --until --source --service --host -h --help" -- "$cur")) ;;
+      COMPREPLY=($(compgen -W "--by --limit --all --db --from --json --csv --since --until --source --service --host -h --help" -- "$cur")) ;;
     top)
       case $prev in
         --db|--from) COMPREPLY=($(compgen -f -- "$cur")); return ;;

@@ -1,12 +1,13 @@
 /** The command line: commands, options and their help, built on commander. */
 import { createRequire } from 'node:module';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type ExitStatus } from './exit-codes.js';
 import { runFails, type FailsOptions } from './fails.js';
 import { addExportCommand } from './export.js';
 import type { IngestOptions } from './ingest.js';
-import { DB_HELP, addCommonOptions, addQueryCommand, addServicesCommand, addSessionsCommand, addTimelineCommand, addTopCommand, type SetStatus } from './question-commands.js';
+import { DB_HELP, addCommonOptions, positiveInteger, addQueryCommand, addServicesCommand, addSessionsCommand, addTimelineCommand, addTopCommand, type SetStatus } from './question-commands.js';
 import type { CliIo } from './io.js';
+import { TABLE_ROWS_DEFAULT } from './row-limit.js';
 import { addReportCommand } from './report/command.js';
 import { addSuggestCommand } from './suggest/command.js';
 
@@ -39,7 +40,9 @@ function addFailsCommand(program: Command, io: CliIo, setStatus: SetStatus): voi
   const command = program
     .command('fails')
     .description('count FAIL events by source address and service (or --by), most frequent first')
-    .option('--by <groups>', 'group by source, service, reason or host (comma-separated; default source,service)');
+    .option('--by <groups>', 'group by source, service, reason or host (comma-separated; default source,service)')
+    .option('--limit <n>', `rows to print (default ${TABLE_ROWS_DEFAULT} in the table form, every row with --json or --csv)`, positiveInteger)
+    .addOption(new Option('--all', 'print every row in the table form too').conflicts('limit'));
   addCommonOptions(command, io).action(async (options: FailsOptions) => {
     setStatus(await runFails(options, io));
   });

@@ -196,3 +196,13 @@ test('fails without a database says to ingest first', async () => {
   expect(result.stderr).toContain('[LOGQ_DB_NOT_FOUND]');
   expect(existsSync(missing)).toBe(false);
 });
+
+test('fails with a limit matches the full result', async () => {
+  for (const by of ['source,service', 'service', 'reason', 'source,reason,host']) {
+    const full = JSON.parse((await fails('--by', by, '--json')).stdout) as unknown[];
+    const limited = JSON.parse((await fails('--by', by, '--json', '--limit', '3')).stdout) as unknown[];
+    const wide = JSON.parse((await fails('--by', by, '--json', '--limit', '50')).stdout) as unknown[];
+    expect({ by, limited }).toEqual({ by, limited: full.slice(0, 3) });
+    expect({ by, wide }).toEqual({ by, wide: full });
+  }
+});

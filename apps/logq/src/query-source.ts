@@ -12,7 +12,7 @@ import { LogqError } from './errors.js';
 import { expandInputs } from './inputs.js';
 import type { CliIo } from './io.js';
 import { resolveDatabasePath } from './paths.js';
-import { checkSchema } from './schema.js';
+import { EVENT_KIND_VALUES, checkSchema } from './schema.js';
 import { ensureViews } from './views.js';
 
 export interface SourceOptions {
@@ -29,7 +29,7 @@ const JSON_COLUMNS = `{time: 'VARCHAR', host: 'VARCHAR', event: 'VARCHAR', servi
 const LOAD_JSONL = `
 CREATE TEMP TABLE events AS
 SELECT 0 AS file_id, row_number() OVER () AS line_number, try_cast(time AS TIMESTAMPTZ) AS time, host,
-  event AS kind, service, try_cast(pid AS INTEGER) AS pid,
+  event::event_kind AS kind, service, try_cast(pid AS INTEGER) AS pid,
   CASE WHEN regexp_full_match(source.ip, '(?i)::ffff:[0-9.]+') THEN substr(source.ip, 8) ELSE source.ip END AS source_ip,
   source.port AS source_port, reason, status, signal, duration_ms, coalesce(text, msg) AS text, severity,
   bytes_in, bytes_out, NULL::INTEGER AS writer_pid, 'jsonl' AS form, filename AS line
@@ -38,7 +38,11 @@ WHERE event IN ('START', 'EXIT', 'FAIL', 'USERID', 'NOID', 'TRAFFIC', 'MESSAGE')
 
 const LOAD_PARQUET = `
 CREATE TEMP TABLE events AS
-SELECT * EXCLUDE (host_key, day) FROM read_parquet($files, hive_partitioning = true, union_by_name = true)`;
+SELECT * EXCLUDE (host_key, day) REPLACE (kind::event_kind AS kind)
+FROM read_parquet($files, hive_partitioning = true, union_by_name = true)`;
+
+// The questions compare kind with event_kind literals, as in a logq database.
+const CREATE_KIND_TYPE = `CREATE TYPE event_kind AS ENUM (${EVENT_KIND_VALUES.map((kind) => `'${kind}'`).join(', ')})`;
 
 function isDirectory(path: string): boolean {
   try {
@@ -67,6 +71,7 @@ async function openFrom(from: readonly string[]): Promise<Database> {
     const parquet = from.length === 1 && isDirectory(from[0]!);
     const files = parquet ? [join(resolve(from[0]!), '**', '*.parquet')] : expandInputs(from).map((file) => file.absolutePath);
     if (files.length === 0) throw noFiles(from);
+    await connection.run(CREATE_KIND_TYPE);
     await connection.run(parquet ? LOAD_PARQUET : LOAD_JSONL, { files: listValue(files) });
     await ensureViews(connection);
     return database;

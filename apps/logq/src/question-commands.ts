@@ -24,7 +24,7 @@ function timeOption(io: CliIo): (value: string) => Date {
   };
 }
 
-function positiveInteger(value: string): number {
+export function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('Expected a whole number of 1 or more.');
   return number;

@@ -179,6 +179,24 @@ test('parquet export answers the same', async () => {
   expect(again.stderr).toContain('[LOGQ_EXPORT_FAILED]');
 });
 
+test('parquet answers every question the same', async () => {
+  const target = join(dir, 'parquet-questions');
+  expect((await logq('export', '--parquet', target)).status).toBe(0);
+  const questions = [['top', 'sources'], ['top', 'services', '--kind', 'exit'], ['services'], ['timeline', '--bucket', '1d'], ['fails', '--limit', '2']];
+  for (const question of questions) {
+    const fromDb = await json(...question);
+    const fromParquet = await runLogq([...question, '--from', target, '--json'], { now: NOW });
+    expect({ question, stderr: fromParquet.stderr }).toEqual({ question, stderr: '' });
+    expect({ question, rows: JSON.parse(fromParquet.stdout) as unknown }).toEqual({ question, rows: fromDb });
+  }
+});
+
+test('JSONL answers with kind filters', async () => {
+  const result = await runLogq(['services', '--from', jsonl, '--json']);
+  expect(result.stderr).toBe('');
+  expect(JSON.parse(result.stdout)).toMatchObject([{ service: 'ssh', starts: 1, exits: 1, fails: 1 }]);
+});
+
 test('JSONL answers without ingest', async () => {
   const result = await runLogq(['sessions', '--from', jsonl, '--json']);
   const rows = JSON.parse(result.stdout) as Record<string, unknown>[];

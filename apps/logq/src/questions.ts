@@ -45,6 +45,15 @@ export function parseGroups(text: string, allowed: readonly string[]): string[] 
 
 const KINDS = ['START', 'EXIT', 'FAIL', 'USERID', 'NOID', 'TRAFFIC', 'MESSAGE'];
 
+/**
+ * A kind as an event_kind literal. Compared with a plain string, DuckDB 1.5 casts the
+ * enum column to VARCHAR row by row, which made `kind = 'FAIL'` over 10 million events
+ * about five times slower.
+ */
+export function kindSql(kind: string): string {
+  return `'${kind}'::event_kind`;
+}
+
 function addKindCondition(filter: Filter, kind: string | undefined, fallback: string): void {
   if (kind === undefined) {
     filter.conditions.push(fallback);
@@ -52,7 +61,7 @@ function addKindCondition(filter: Filter, kind: string | undefined, fallback: st
   }
   const upper = kind.toUpperCase();
   if (!KINDS.includes(upper)) throw new LogqError('LOGQ_INVALID_OPTION', `--kind ${kind} is not an event kind: use one of ${KINDS.join(', ')}`);
-  filter.conditions.push('kind = $kind');
+  filter.conditions.push('kind = $kind::event_kind');
   filter.params.kind = upper;
 }
 
@@ -65,7 +74,7 @@ export async function topQuestion(database: Database, subject: string, options: 
     throw new LogqError('LOGQ_INVALID_OPTION', `top ${subject}: use sources, services, reasons or hosts`);
   }
   const filter = await buildFilter(database.connection, options);
-  addKindCondition(filter, options.kind, "kind IN ('START', 'FAIL')");
+  addKindCondition(filter, options.kind, `kind IN (${kindSql('START')}, ${kindSql('FAIL')})`);
   filter.params.limit = options.limit ?? LIMIT_DEFAULT;
   return {
     // Ranking first and describing only the top rows afterwards halves the time on 10
@@ -73,8 +82,8 @@ export async function topQuestion(database: Database, subject: string, options: 
     sql: `WITH ranked AS (
             SELECT ${group.sql} AS key, count(*) AS total FROM events WHERE ${where(filter)}
             GROUP BY ALL ORDER BY total DESC, key NULLS LAST LIMIT $limit)
-          SELECT r.key, r.total AS events, count(*) FILTER (WHERE kind = 'START') AS starts,
-            count(*) FILTER (WHERE kind = 'FAIL') AS fails, count(DISTINCT service) AS services,
+          SELECT r.key, r.total AS events, count(*) FILTER (WHERE kind = ${kindSql('START')}) AS starts,
+            count(*) FILTER (WHERE kind = ${kindSql('FAIL')}) AS fails, count(DISTINCT service) AS services,
             count(DISTINCT source_ip) AS sources, max(time) AS last_seen
           FROM ranked r JOIN events ON ${group.sql} IS NOT DISTINCT FROM r.key AND ${where(filter)}
           GROUP BY r.key, r.total ORDER BY events DESC, r.key NULLS LAST`,
@@ -94,13 +103,13 @@ export async function topQuestion(database: Database, subject: string, options: 
 /** `services`: one row per service with its starts, exits, failures and durations. */
 export async function servicesQuestion(database: Database, options: QuestionOptions): Promise<Question> {
   const filter = await buildFilter(database.connection, options);
-  filter.conditions.push("kind <> 'MESSAGE'");
+  filter.conditions.push(`kind <> ${kindSql('MESSAGE')}`);
   return {
-    sql: `SELECT service, count(*) FILTER (WHERE kind = 'START') AS starts, count(*) FILTER (WHERE kind = 'EXIT') AS exits,
-            count(*) FILTER (WHERE kind = 'EXIT' AND (status <> 0 OR signal IS NOT NULL)) AS failed_exits,
-            count(*) FILTER (WHERE kind = 'FAIL') AS fails,
-            round(avg(duration_ms) FILTER (WHERE kind = 'EXIT') / 1000, 1) AS avg_seconds,
-            max(duration_ms) FILTER (WHERE kind = 'EXIT') / 1000 AS max_seconds,
+    sql: `SELECT service, count(*) FILTER (WHERE kind = ${kindSql('START')}) AS starts, count(*) FILTER (WHERE kind = ${kindSql('EXIT')}) AS exits,
+            count(*) FILTER (WHERE kind = ${kindSql('EXIT')} AND (status <> 0 OR signal IS NOT NULL)) AS failed_exits,
+            count(*) FILTER (WHERE kind = ${kindSql('FAIL')}) AS fails,
+            round(avg(duration_ms) FILTER (WHERE kind = ${kindSql('EXIT')}) / 1000, 1) AS avg_seconds,
+            max(duration_ms) FILTER (WHERE kind = ${kindSql('EXIT')}) / 1000 AS max_seconds,
             count(DISTINCT source_ip) AS sources, max(time) AS last_seen
           FROM events WHERE ${where(filter)}
           GROUP BY service ORDER BY starts + fails DESC, service NULLS LAST`,

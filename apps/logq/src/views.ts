@@ -1,7 +1,7 @@
 /**
  * The views over the events table that logq's questions and `logq query` use. They are
- * created on every ingest (CREATE OR REPLACE), and as temporary views when a read-only
- * command opens a database written before they existed, so the tables stay as they were.
+ * created on every ingest (CREATE OR REPLACE), and as temporary views whenever a
+ * read-only command opens a database, so the tables stay as they were.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -34,6 +34,8 @@ starts AS (
     next_time, next_status, next_signal, next_duration_ms
   FROM ordered WHERE kind = 'START'
 ),
+-- writer_pid > 0 here also keeps pid 0 STARTs unjoined. Writing s.pid > 0 in the ON clause
+-- instead made DuckDB 1.5 plan a nested loop join, which took minutes on 10 million events.
 child_lines AS (
   SELECT host, service, writer_pid, time, kind, text, reason FROM events
   WHERE kind IN ('USERID', 'FAIL') AND writer_pid > 0
@@ -49,7 +51,7 @@ SELECT s.host, s.service, s.pid, s.start_time,
   s.file_id, s.line_number
 FROM starts s
 LEFT JOIN child_lines c
-  ON s.pid > 0 AND c.writer_pid = s.pid AND c.service = s.service AND c.host IS NOT DISTINCT FROM s.host
+  ON c.writer_pid = s.pid AND c.service = s.service AND c.host IS NOT DISTINCT FROM s.host
   AND c.time >= s.start_time AND c.time <= coalesce(CASE WHEN s.joined THEN s.next_time END, s.start_time + INTERVAL '1 minute')
 GROUP BY ALL`;
 
@@ -71,7 +73,6 @@ SELECT file_id, line_number, time, host, severity, writer_pid, text,
   nullif(regexp_extract(text, '(?:[Ss]ervice|readjusting service) ([^\\s:(]+)', 1), '') AS subject_service
 FROM events WHERE kind = 'MESSAGE'`;
 
-export const VIEW_NAMES = ['sessions', 'messages'] as const;
 
 function statements(temporary: boolean): string[] {
   return [SESSIONS, MESSAGES].map((sql) => sql.replace('{TEMP}', temporary ? 'TEMP' : ''));
@@ -82,12 +83,11 @@ export async function createViews(connection: DuckDBConnection): Promise<void> {
   for (const sql of statements(false)) await connection.run(sql);
 }
 
-/** Creates temporary views on a read-only connection, for those the database lacks. */
+/**
+ * Creates this version's views as temporary views on a read-only connection. They shadow
+ * the database's own, which an older logq may have written with another definition,
+ * such as a sessions view that DuckDB ran as a nested loop join.
+ */
 export async function ensureViews(connection: DuckDBConnection): Promise<void> {
-  const reader = await connection.runAndReadAll("SELECT view_name FROM duckdb_views() WHERE NOT internal");
-  const present = new Set(reader.getRows().map((row) => String(row[0])));
-  const sqls = statements(true);
-  for (const [index, name] of VIEW_NAMES.entries()) {
-    if (!present.has(name)) await connection.run(sqls[index]!);
-  }
+  for (const sql of statements(true)) await connection.run(sql);
 }
