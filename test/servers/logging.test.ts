@@ -56,7 +56,7 @@ describe.skipIf(!HAS_RSYSLOG)('syslog', () => {
     const missing = join(dir, 'no.sock');
     daemon = await startDaemon(['-f', config, '-syslogsocket', missing]);
     expect((await exchange(daemon.ports.get('lost')!, '')).data).toBe('still\n');
-    await waitFor('the logger error', () => (daemon!.stderr().includes(`logger(1) for ${missing} exited`) ? true : undefined));
+    await waitFor('the logger error', () => (daemon!.stderr().includes(`syslog socket ${missing} is missing`) ? true : undefined));
     expect((await exchange(daemon.ports.get('lost')!, '')).data).toBe('still\n');
   });
 });

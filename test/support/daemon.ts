@@ -47,9 +47,14 @@ function parseSummary(text: string): Map<string, number> | undefined {
   return ports;
 }
 
-/** Starts the daemon in the foreground, with `env` added to this process's environment, and resolves once its start-up summary is printed. */
-export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningDaemon> {
-  const child = spawn(process.execPath, [DAEMON_BIN, '-dontfork', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+/**
+ * Starts the daemon in the foreground, with `env` added to this process's environment, and
+ * resolves once its start-up summary is printed. A `launcher` command (such as `unshare`)
+ * runs first and must exec the daemon's command line given as its last arguments.
+ */
+export async function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}, launcher: string[] = []): Promise<RunningDaemon> {
+  const [command, ...commandArgs] = [...launcher, process.execPath, DAEMON_BIN, '-dontfork', ...args];
+  const child = spawn(command!, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;

@@ -14,8 +14,8 @@ export interface RunningRsyslog {
   process: ChildProcess;
   /** The unix datagram socket to pass to the daemon's `-syslogsocket`. */
   socket: string;
-  /** Stops rsyslogd, which flushes its files, and resolves once it has exited. */
-  stop(): Promise<void>;
+  /** Stops rsyslogd with `signal` (SIGTERM lets it flush its files), and resolves once it has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 function configText(dir: string, socket: string, rules: string[]): string {
@@ -28,11 +28,11 @@ function configText(dir: string, socket: string, rules: string[]): string {
   ].join('\n');
 }
 
-function stopper(child: ChildProcess): () => Promise<void> {
-  return () => {
+function stopper(child: ChildProcess): (signal?: NodeJS.Signals) => Promise<void> {
+  return (signal = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
+    child.kill(signal);
     return exited;
   };
 }

@@ -1,4 +1,5 @@
 /** Registers the question commands (top, services, sessions, timeline, query) and their shared options. */
+import { StatementType } from '@duckdb/node-api';
 import { Command, InvalidArgumentError } from 'commander';
 import { TIME_HINT, parseTimeArgument } from './duration.js';
 import { LogqError } from './errors.js';
@@ -126,10 +127,30 @@ export function addQueryCommand(program: Command, io: CliIo, setStatus: SetStatu
     .description('run your own read-only SQL over the events, files and rejects tables and the sessions and messages views')
     .argument('<sql>', 'one SQL statement');
   addSourceAndFormatOptions(command).action(async (sql: string, options: CommonOptions) => {
-    setStatus(await answer(options, io, async () => ({ sql, params: {}, columns: [] })).catch((error: unknown) => {
+    const build = async (database: Database): Promise<Question> => {
+      await checkSelect(database, sql);
+      return { sql, params: {}, columns: [] };
+    };
+    setStatus(await answer(options, io, build).catch((error: unknown) => {
       throw queryError(sql, error);
     }));
   });
+}
+
+/**
+ * Allows only statements that DuckDB plans as SELECT (DESCRIBE, SHOW and SUMMARIZE among
+ * them). A read-only database still lets COPY … TO, EXPORT and ATTACH write files.
+ */
+async function checkSelect(database: Database, sql: string): Promise<void> {
+  const prepared = await database.connection.prepare(sql);
+  const type = prepared.statementType;
+  prepared.destroySync();
+  if (type === StatementType.SELECT) return;
+  throw new LogqError(
+    'LOGQ_QUERY_FAILED',
+    `query failed: logq query runs only SELECT statements on the database, which it opens read-only, and this is a ${StatementType[type]} statement\nThe query was: ${sql}\n` +
+      'To save the rows, print them with --csv or --json and redirect the output to a file',
+  );
 }
 
 function queryError(sql: string, error: unknown): unknown {

@@ -165,6 +165,17 @@ test('query cannot change the database', async () => {
   expect((await json('top', 'services')).length).toBeGreaterThan(0);
 });
 
+test('query refuses statements that write files', async () => {
+  const target = join(dir, 'copied.csv');
+  for (const sql of [`COPY events TO '${target}'`, `EXPORT DATABASE '${join(dir, 'exported')}'`, `ATTACH '${join(dir, 'other.duckdb')}' AS other`]) {
+    const result = await logq('query', sql);
+    expect(result.status, sql).toBe(2);
+    expect(result.stderr, sql).toContain('runs only SELECT statements');
+  }
+  expect(readdirSync(dir)).not.toContain('copied.csv');
+  expect(readdirSync(dir)).not.toContain('other.duckdb');
+});
+
 test('parquet export answers the same', async () => {
   const target = join(dir, 'parquet');
   const exported = await logq('export', '--parquet', target);

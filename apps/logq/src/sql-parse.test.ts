@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
 import { DuckDBInstance } from './duckdb.js';
-import { stageSql } from './sql-parse.js';
+import { STAGE_SQL } from './sql-parse.js';
 import { makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
+import { fuzzRuns, fuzzTimeout } from '../../../test/support/fuzz.js';
 
 afterAll(removeTempDirs);
 
@@ -107,7 +108,7 @@ async function acceptedBySql(lines: readonly string[]): Promise<boolean[]> {
   const instance = await DuckDBInstance.create(':memory:');
   try {
     const connection = await instance.connect();
-    await connection.run(stageSql(1 << 20), { path: file, zone: 'UTC', year: 2026, latest: '2026-12-05 00:00:00' });
+    await connection.run(STAGE_SQL, { path: file, zone: 'UTC', year: 2026, latest: '2026-12-05 00:00:00' });
     const reader = await connection.runAndReadAll('SELECT ok FROM staged ORDER BY rowid');
     connection.closeSync();
     return reader.getRows().map(([ok]) => ok === true);
@@ -166,12 +167,14 @@ const fileLine = fc
   .tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), clock, body)
   .map(([y, mo, d, [h, m, s], text]) => `${pad(y)}/${mo}/${d}@${pad(h)}:${pad(m)}:${pad(s)}: ${text}`);
 
+// Each run ingests one file of up to 300 lines twice, so it counts as 250 inputs of the
+// budget that XINETD_TS_FUZZ_RUNS sets for every property.
 test('generated service lines load the same through SQL and JS', async () => {
-  const runs = Number(process.env.LOGQ_FUZZ_RUNS ?? 4);
+  const runs = Math.ceil(fuzzRuns(1000) / 250);
   await fc.assert(
     fc.asyncProperty(fc.array(fc.oneof(syslogLine, fileLine), { minLength: 50, maxLength: 300 }), async (lines) => {
       await expectSameRows(lines);
     }),
     { numRuns: runs },
   );
-}, 120_000);
+}, fuzzTimeout(120_000));

@@ -167,6 +167,10 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     description: 'The server program does not exist.',
   },
+  CONFIG_SERVER_RELATIVE: {
+    severity: 'error',
+    description: 'The server path is relative or contains "..", so the program run would depend on the working directory.',
+  },
   CONFIG_SERVER_NOT_EXECUTABLE: {
     severity: 'error',
     description: 'The server program is not a regular file with execute permission.',

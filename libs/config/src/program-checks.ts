@@ -1,7 +1,7 @@
 /** Checks of what a service runs: its server program, its user and group, its argv. */
 
 import { accessSync, constants, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, isAbsolute, normalize, resolve } from 'node:path';
 
 import { numericId, type UserEntry } from './accounts.js';
 import { describeFsError } from './sources.js';
@@ -10,11 +10,30 @@ import type { SystemFiles } from './system-files.js';
 import { accept, reject, type ValueProblem, type ValueResult } from './values.js';
 
 /**
- * Checks that the server is a regular file that passes access(X_OK) for the user
- * loading the configuration, as xinetd checks it. A relative path is taken from `baseDir`.
+ * Rejects a relative server path and one with a ".." component. The daemon runs the
+ * path as written, so a relative one would name whatever program sits there in its
+ * working directory at the time, which is `/` under an init script.
+ */
+function checkServerPath(server: string, baseDir: string): ValueProblem | null {
+  if (!isAbsolute(server)) {
+    const message = `server ${server} is a relative path, which would be looked up from the daemon's working directory`;
+    return { code: 'CONFIG_SERVER_RELATIVE', message, hint: `give the absolute path of the program, such as ${resolve(baseDir, server)}` };
+  }
+  if (server.split('/').includes('..')) {
+    const message = `server ${server} contains "..", so the program it names depends on the directories around it`;
+    return { code: 'CONFIG_SERVER_RELATIVE', message, hint: `write the path without "..": ${normalize(server)}` };
+  }
+  return null;
+}
+
+/**
+ * Checks that the server is an absolute path to a regular file that passes access(X_OK)
+ * for the user loading the configuration, as xinetd checks it.
  */
 export function checkServerProgram(server: string, baseDir: string): ValueProblem | null {
-  const path = resolve(baseDir, server);
+  const pathProblem = checkServerPath(server, baseDir);
+  if (pathProblem !== null) return pathProblem;
+  const path = server;
   try {
     if (!statSync(path).isFile()) {
       const message = `server ${server} is not a regular file`;

@@ -1,6 +1,6 @@
 /** Temporary files and system databases for the tests; never compiled into dist. */
 
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -72,6 +72,11 @@ export class Sandbox {
   load(text: string, extra: LoadOptions = {}): LoadedConfig {
     this.write('xinetd.conf', text.replaceAll('@SERVER@', this.server));
     return loadConfig(this.path('xinetd.conf'), this.options(extra));
+  }
+
+  /** Returns the number of lines of a file, counting a last line without its newline. */
+  lineCount(path: string): number {
+    return readFileSync(path, 'utf8').split('\n').length;
   }
 
   remove(): void {

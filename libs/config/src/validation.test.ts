@@ -210,9 +210,17 @@ describe('server', () => {
     expect(problemCodes(config)).toEqual(['CONFIG_SERVER_NOT_FOUND']);
   });
 
-  it('checks a relative server against baseDir', () => {
+  it('rejects a relative server with the absolute path as hint', () => {
     const config = sandbox.load(externalService('ftp').replace('@SERVER@', 'bin/server'));
-    expect(service(config, 'ftp').argv).toEqual(['server']);
+    expect(problemCodes(config)).toEqual(['CONFIG_SERVER_RELATIVE']);
+    expect(findDiagnostic(config, 'CONFIG_SERVER_RELATIVE')?.hint).toContain(sandbox.server);
+    expect(serviceIds(config)).toEqual([]);
+  });
+
+  it('rejects a server path with ".."', () => {
+    const config = sandbox.load(externalService('ftp').replace('@SERVER@', `${sandbox.path('bin')}/../bin/server`));
+    expect(problemCodes(config)).toEqual(['CONFIG_SERVER_RELATIVE']);
+    expect(findDiagnostic(config, 'CONFIG_SERVER_RELATIVE')?.hint).toContain(sandbox.server);
   });
 });
 

@@ -38,7 +38,10 @@ export function localDate(
   minute: number,
   second: number,
 ): Date | null {
-  const date = new Date(year, month - 1, day, hour, minute, second);
+  // A leap second (:60) is checked as :59 and then moved on by one second, so that
+  // 23:59:60 is accepted like any other minute's :60 instead of failing the day check.
+  const leap = second === 60 ? 1 : 0;
+  const date = new Date(year, month - 1, day, hour, minute, second - leap);
   const valid =
     date.getFullYear() === year &&
     date.getMonth() === month - 1 &&
@@ -46,7 +49,8 @@ export function localDate(
     hour < 24 &&
     minute < 60 &&
     second < 61;
-  return valid ? date : null;
+  if (!valid) return null;
+  return leap === 0 ? date : new Date(date.getTime() + 1000);
 }
 
 /** Parses the parts matched by FILE_STAMP_PATTERN into a local Date. */

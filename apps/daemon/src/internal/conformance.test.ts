@@ -23,6 +23,8 @@ const NAMES: readonly BuiltinName[] = ['echo', 'discard', 'daytime', 'time', 'ch
 const REPLY_TIMEOUT_MS = 3000;
 /** How long a datagram service must stay silent to count as sending nothing. */
 const QUIET_MS = 300;
+/** How often a datagram that expects a reply is sent again. */
+const RESEND_MS = 500;
 
 type SocketType = 'stream' | 'dgram';
 type PortMap = Record<SocketType, Partial<Record<BuiltinName, number>>>;
@@ -102,7 +104,7 @@ async function tcpRequest(portNumber: number, payload: Buffer | null, limit = In
   }
 }
 
-/** Sends one datagram and returns the first reply, or null when none came within QUIET_MS. */
+/** Sends a datagram (again every RESEND_MS while a reply is expected) and returns the first reply, or null when none came within QUIET_MS. */
 async function udpRequest(portNumber: number, payload: Buffer, expectReply: boolean): Promise<Buffer | null> {
   const socket = dgram.createSocket('udp4');
   openClients.add(socket);
@@ -111,8 +113,14 @@ async function udpRequest(portNumber: number, payload: Buffer, expectReply: bool
     await once(socket, 'listening');
     const reply = once(socket, 'message').then(([message]) => message as Buffer);
     socket.send(payload, portNumber, HOST);
-    if (expectReply) return await withTimeout(reply, REPLY_TIMEOUT_MS, `reply from UDP port ${portNumber}`);
-    return await Promise.race([reply, delay(QUIET_MS).then(() => null)]);
+    if (!expectReply) return await Promise.race([reply, delay(QUIET_MS).then(() => null)]);
+    // UDP may drop a datagram on a busy machine, so send again, as a real client would.
+    const resend = setInterval(() => socket.send(payload, portNumber, HOST), RESEND_MS);
+    try {
+      return await withTimeout(reply, REPLY_TIMEOUT_MS, `reply from UDP port ${portNumber}`);
+    } finally {
+      clearInterval(resend);
+    }
   } finally {
     socket.close();
     openClients.delete(socket);

@@ -23,7 +23,9 @@ import {
   type Source,
 } from '#logformat';
 import { oneLine } from './one-line.js';
-import { SinkPool, type FileSink } from './sinks.js';
+import type { AppendFileEvents } from './append-file.js';
+import { fileFaultText, fileRecoveredText, fileReplacedText, fileUnwrittenText } from './fault-messages.js';
+import { SinkPool, type FileSink, type LineStream } from './sinks.js';
 import { DEFAULT_SYSLOG_SOCKET, SyslogSink, priority, severityLevel } from './syslog.js';
 
 /** The ident of the daemon's own lines; fail2ban and logwatch look for `xinetd[pid]`. */
@@ -73,18 +75,18 @@ export class EventLog {
   private readonly sinks: SinkPool;
   private readonly program: FileSink | null;
   private readonly json: pino.Logger | null;
-  private readonly jsonDestination: ReturnType<typeof pino.destination> | null;
+  private readonly jsonDestination: LineStream | null;
   private syslog: SyslogSink | null = null;
 
   constructor(options: EventLogOptions) {
     this.options = options;
-    this.sinks = new SinkPool((path, error) => this.reportSinkError(path, error));
+    this.sinks = new SinkPool(this.fileEvents());
     this.program = options.programLog === null ? null : this.sinks.get(resolve(options.programLog));
     if (options.jsonLog === null) {
       this.json = null;
       this.jsonDestination = null;
     } else {
-      this.jsonDestination = this.sinks.get(resolve(options.jsonLog)).destination;
+      this.jsonDestination = this.sinks.get(resolve(options.jsonLog)).stream;
       this.json = pino(
         { base: { host: hostname() }, timestamp: pino.stdTimeFunctions.isoTime, level: 'trace' },
         this.jsonDestination,
@@ -163,6 +165,11 @@ export class EventLog {
   async close(): Promise<void> {
     await this.settle();
     await this.syslog?.close();
+    // The files are closed for good, so this goes to standard error only.
+    for (const { path, lines } of this.sinks.unwritten()) {
+      const text = fileUnwrittenText(path, lines);
+      this.options.stderr.write(`${oneLine(formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text }))}\n`);
+    }
   }
 
   /** Reopens every log file (after rotation) and closes the ones no service uses any more. */
@@ -203,15 +210,34 @@ export class EventLog {
   }
 
   private syslogSink(): SyslogSink {
-    this.syslog ??= new SyslogSink(this.options.syslogSocket ?? DEFAULT_SYSLOG_SOCKET, (text) => this.reportSyslogError(text));
+    this.syslog ??= new SyslogSink(this.options.syslogSocket ?? DEFAULT_SYSLOG_SOCKET, (severity, text) => this.reportSyslogProblem(severity, text));
     return this.syslog;
   }
 
+  private fileEvents(): AppendFileEvents {
+    return {
+      fault: (path, step, error) => this.reportLogProblem('ERROR', fileFaultText(path, step, error)),
+      recovered: (path, dropped) => this.reportLogProblem(dropped === 0 ? 'INFO' : 'WARNING', fileRecoveredText(path, dropped)),
+      replaced: (path) => this.reportLogProblem('WARNING', fileReplacedText(path)),
+    };
+  }
+
   /** Goes to the -filelog file or standard error, since syslog itself is what failed. */
-  private reportSyslogError(text: string): void {
-    const line = oneLine(formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text }));
-    if (this.program) this.program.write(line);
+  private reportSyslogProblem(severity: Severity, text: string): void {
+    const line = oneLine(formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity, text }));
+    if (this.program && !this.program.faulted) this.program.write(line);
     else this.options.stderr.write(`${line}\n`);
+    this.writeJson(severity, messageFields({ severity, text }));
+  }
+
+  /**
+   * Reports a log file's fault on the daemon's own channel, or on standard error while the
+   * -filelog file is the one that fails.
+   */
+  private reportLogProblem(severity: Severity, text: string): void {
+    if (!this.program?.faulted) return this.message({ severity, text });
+    this.options.stderr.write(`${oneLine(formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity, text }))}\n`);
+    this.writeJson(severity, messageFields({ severity, text }));
   }
 
   private writeJson(severity: Severity, fields: object): void {
@@ -222,12 +248,5 @@ export class EventLog {
     else if (level >= 40) this.json.warn(fields);
     else if (level >= 30) this.json.info(fields);
     else this.json.debug(fields);
-  }
-
-  private reportSinkError(path: string, error: Error): void {
-    const text = `unable to write log file ${path}: ${error.message}; check the directory's permissions and free space`;
-    const line = oneLine(formatProgramLine(new Date(), PROGRAM_NAME, process.pid, { severity: 'ERROR', text }));
-    if (this.program && this.program.path !== path) this.program.write(line);
-    else this.options.stderr.write(`${line}\n`);
   }
 }

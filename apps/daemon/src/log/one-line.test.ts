@@ -8,6 +8,7 @@ describe('oneLine', () => {
     ['terminal escape and BEL', 'ev\u001b[31mil\u0007', 'ev\\x1b[31mil\\x07'],
     ['tab, DEL and a C1 control', 'a\tb\u007fc\u0085', 'a\\x09b\\x7fc\\x85'],
     ['Unicode line separators', 'a\u2028b\u2029c', 'a\\u2028b\\u2029c'],
+    ['Unicode spaces that \\s matches', 'a\u00a0b\u2007c\u3000d\ufeff', 'a\\xa0b\\u2007c\\u3000d\\ufeff'],
     ['printable non-ASCII', 'café ü 日本', 'café ü 日本'],
   ])('escapes %s', (_case, input, expected) => {
     expect(oneLine(input)).toBe(expected);

@@ -3,8 +3,12 @@
  * messages may hold newlines or terminal escapes, and fail2ban and grep read line by line.
  */
 
-/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
-const BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the Unicode
+ * spaces other than U+0020 (and U+FEFF). Parsers and fail2ban filters split fields with
+ * `\s`, which matches those spaces, so a service id holding one would shift every field after it.
+ */
+const BREAKING = /[\u0000-\u001f\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
 
 /** Longer lines are cut, so that one huge value cannot bloat every line that names it. */
 export const MAX_LINE_LENGTH = 4096;

@@ -1,45 +1,37 @@
 /**
  * Append-only log files, opened once per path and shared by every service that names the
- * same path. Writes are buffered by pino's destination (sonic-boom) and flushed on exit.
+ * same path. Lines are queued and written asynchronously by AppendFile, which also rides
+ * out write faults, and flushed on exit.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import pino from 'pino';
-
-type Destination = ReturnType<typeof pino.destination>;
-
-export type SinkErrorHandler = (path: string, error: Error) => void;
+import { statSync } from 'node:fs';
+import { AppendFile, type AppendFileEvents } from './append-file.js';
 
 /** The effect of one write on the `log_type FILE` size limits. */
 export type SizeState = 'ok' | 'crossed-soft' | 'crossed-hard' | 'closed';
 
+/** The stream interface that pino writes its JSON lines to. */
+export interface LineStream {
+  write(text: string): boolean;
+}
+
 export class FileSink {
   readonly path: string;
-  readonly destination: Destination;
-  private failed = false;
+  readonly stream: LineStream;
+  private readonly file: AppendFile;
   /** Bytes in the file, counted from its size when opened; the size limits compare against it. */
   private size: number;
   /** Past the hard limit the file takes no more lines until it is reopened. */
   private closedBySize = false;
 
-  constructor(path: string, onError: SinkErrorHandler) {
+  constructor(path: string, events: AppendFileEvents) {
     this.path = path;
-    mkdirSync(dirname(path), { recursive: true });
     this.size = currentSize(path);
-    this.destination = pino.destination({ dest: path, append: true, sync: false });
-    // One report per fault: a full disk would otherwise log on every line.
-    this.destination.on('error', (error: Error) => {
-      if (this.failed) return;
-      this.failed = true;
-      onError(path, error);
-    });
-    this.destination.on('ready', () => {
-      this.failed = false;
-    });
+    this.file = new AppendFile(path, events);
+    this.stream = { write: (text) => this.file.write(text) };
   }
 
   write(line: string): void {
-    this.destination.write(`${line}\n`);
+    this.file.write(`${line}\n`);
   }
 
   /**
@@ -50,7 +42,7 @@ export class FileSink {
     if (this.closedBySize) return 'closed';
     const before = this.size;
     const text = `${line}\n`;
-    this.destination.write(text);
+    this.file.write(text);
     this.size += Buffer.byteLength(text);
     if (hard !== null && this.size > hard) {
       this.closedBySize = true;
@@ -61,38 +53,31 @@ export class FileSink {
 
   /** Reopens the path, so that a log rotated by renaming continues in a new file. */
   reopen(): void {
-    this.destination.reopen();
+    this.file.reopen();
     this.size = currentSize(this.path);
     this.closedBySize = false;
   }
 
-  flush(): void {
-    try {
-      this.destination.flushSync();
-    } catch {
-      // Nothing more can be done for a file that cannot be written at exit.
-    }
+  get faulted(): boolean {
+    return this.file.faulted;
   }
 
-  /** Waits until the file is open, at most `timeoutMs`, then writes out what is buffered. */
+  get unwritten(): number {
+    return this.file.unwritten;
+  }
+
+  flush(): void {
+    this.file.flushSync();
+  }
+
+  /** Waits for the write in flight, at most `timeoutMs`, then writes out what is queued. */
   async settle(timeoutMs: number): Promise<void> {
-    // sonic-boom opens the file asynchronously and keeps fd at -1 until then.
-    const opening = (this.destination as unknown as { fd: number }).fd < 0;
-    if (opening && !this.failed) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        this.destination.once('ready', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await this.file.idle(timeoutMs);
     this.flush();
   }
 
   close(): void {
-    this.flush();
-    this.destination.end();
+    this.file.close();
   }
 }
 
@@ -107,16 +92,16 @@ function currentSize(path: string): number {
 /** FileSinks by absolute path, so that services sharing a file share one descriptor. */
 export class SinkPool {
   private readonly sinks = new Map<string, FileSink>();
-  private readonly onError: SinkErrorHandler;
+  private readonly events: AppendFileEvents;
 
-  constructor(onError: SinkErrorHandler) {
-    this.onError = onError;
+  constructor(events: AppendFileEvents) {
+    this.events = events;
   }
 
   get(path: string): FileSink {
     let sink = this.sinks.get(path);
     if (!sink) {
-      sink = new FileSink(path, this.onError);
+      sink = new FileSink(path, this.events);
       this.sinks.set(path, sink);
     }
     return sink;
@@ -132,6 +117,11 @@ export class SinkPool {
         this.sinks.delete(path);
       }
     }
+  }
+
+  /** Lists the files with lines that were not written, as left after a flush at exit. */
+  unwritten(): Array<{ path: string; lines: number }> {
+    return [...this.sinks.values()].filter((sink) => sink.unwritten > 0).map((sink) => ({ path: sink.path, lines: sink.unwritten }));
   }
 
   flushAll(): void {
