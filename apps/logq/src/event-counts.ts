@@ -1,0 +1,68 @@
+/**
+ * The event_counts table: the events counted per host, kind, service, source and reason,
+ * with their first and last time. `top` reads it instead of grouping every event, and
+ * each ingest adds the counts of the rows it appended, in the same transaction, so the
+ * table always equals the same GROUP BY over events.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+export const CREATE_EVENT_COUNTS = `CREATE TABLE event_counts (
+    host VARCHAR,
+    kind event_kind NOT NULL,
+    service VARCHAR,
+    source_ip VARCHAR,
+    reason VARCHAR,
+    events BIGINT NOT NULL,
+    first_time TIMESTAMPTZ,
+    last_time TIMESTAMPTZ
+  )`;
+
+/** The grouping that defines the table, over any set of events rows. */
+const COUNT_EVENTS = `SELECT host, kind, service, source_ip, reason, count(*) AS events, min(time) AS first_time, max(time) AS last_time
+  FROM events`;
+
+const KEYS = ['host', 'kind', 'service', 'source_ip', 'reason'];
+
+/** The rows one ingest appended to one file: those after line `afterLine`. */
+export interface AddedRows {
+  fileId: number;
+  afterLine: number;
+}
+
+/** Fills event_counts from every event, for a database made before the table existed. */
+export async function fillEventCounts(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`INSERT INTO event_counts ${COUNT_EVENTS} GROUP BY ALL`);
+}
+
+/** Keeps one range per file, from its lowest line: a later read of a file starts where the last one stopped. */
+function byFile(added: readonly AddedRows[]): AddedRows[] {
+  const lowest = new Map<number, number>();
+  for (const { fileId, afterLine } of added) lowest.set(fileId, Math.min(afterLine, lowest.get(fileId) ?? afterLine));
+  return [...lowest].map(([fileId, afterLine]) => ({ fileId, afterLine }));
+}
+
+const MERGE = `MERGE INTO event_counts c
+  USING (SELECT ${KEYS.join(', ')}, sum(events)::BIGINT AS events, min(first_time) AS first_time, max(last_time) AS last_time
+         FROM event_counts_added GROUP BY ALL) a
+  ON ${KEYS.map((key) => `c.${key} IS NOT DISTINCT FROM a.${key}`).join(' AND ')}
+  WHEN MATCHED THEN UPDATE SET events = c.events + a.events,
+    first_time = least(c.first_time, a.first_time), last_time = greatest(c.last_time, a.last_time)
+  WHEN NOT MATCHED THEN INSERT VALUES (a.host, a.kind, a.service, a.source_ip, a.reason, a.events, a.first_time, a.last_time)`;
+
+/**
+ * Adds the counts of the rows this ingest appended, within its transaction. One scan per
+ * file, with constant bounds, lets DuckDB skip the row groups of other files.
+ */
+export async function addEventCounts(connection: DuckDBConnection, added: readonly AddedRows[]): Promise<void> {
+  const files = byFile(added);
+  if (files.length === 0) return;
+  await connection.run('CREATE OR REPLACE TEMP TABLE event_counts_added AS SELECT * FROM event_counts LIMIT 0');
+  for (const { fileId, afterLine } of files) {
+    await connection.run(`INSERT INTO event_counts_added ${COUNT_EVENTS} WHERE file_id = $file_id::INTEGER AND line_number > $after::BIGINT GROUP BY ALL`, {
+      file_id: fileId,
+      after: BigInt(afterLine),
+    });
+  }
+  await connection.run(MERGE);
+  await connection.run('DROP TABLE event_counts_added');
+}
