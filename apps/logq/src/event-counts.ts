@@ -1,6 +1,7 @@
 /**
  * The event_counts table: the events counted per host, kind, service, source and reason,
- * with their first and last time. `top` reads it instead of grouping every event, and
+ * with their first and last time, failed exits and durations. `top` and `services` read
+ * it instead of grouping every event, and
  * each ingest adds the counts of the rows it appended, in the same transaction, so the
  * table always equals the same GROUP BY over events.
  */
@@ -14,11 +15,17 @@ export const CREATE_EVENT_COUNTS = `CREATE TABLE event_counts (
     reason VARCHAR,
     events BIGINT NOT NULL,
     first_time TIMESTAMPTZ,
-    last_time TIMESTAMPTZ
+    last_time TIMESTAMPTZ,
+    failed_exits BIGINT NOT NULL,
+    duration_count BIGINT NOT NULL,
+    duration_sum DOUBLE,
+    duration_max DOUBLE
   )`;
 
 /** The grouping that defines the table, over any set of events rows. */
-const COUNT_EVENTS = `SELECT host, kind, service, source_ip, reason, count(*) AS events, min(time) AS first_time, max(time) AS last_time
+const COUNT_EVENTS = `SELECT host, kind, service, source_ip, reason, count(*) AS events, min(time) AS first_time, max(time) AS last_time,
+    count(*) FILTER (WHERE kind = 'EXIT' AND (status <> 0 OR signal IS NOT NULL)) AS failed_exits,
+    count(duration_ms) AS duration_count, sum(duration_ms) AS duration_sum, max(duration_ms) AS duration_max
   FROM events`;
 
 const KEYS = ['host', 'kind', 'service', 'source_ip', 'reason'];
@@ -42,12 +49,17 @@ function byFile(added: readonly AddedRows[]): AddedRows[] {
 }
 
 const MERGE = `MERGE INTO event_counts c
-  USING (SELECT ${KEYS.join(', ')}, sum(events)::BIGINT AS events, min(first_time) AS first_time, max(last_time) AS last_time
+  USING (SELECT ${KEYS.join(', ')}, sum(events)::BIGINT AS events, min(first_time) AS first_time, max(last_time) AS last_time,
+           sum(failed_exits)::BIGINT AS failed_exits, sum(duration_count)::BIGINT AS duration_count,
+           sum(duration_sum) AS duration_sum, max(duration_max) AS duration_max
          FROM event_counts_added GROUP BY ALL) a
   ON ${KEYS.map((key) => `c.${key} IS NOT DISTINCT FROM a.${key}`).join(' AND ')}
   WHEN MATCHED THEN UPDATE SET events = c.events + a.events,
-    first_time = least(c.first_time, a.first_time), last_time = greatest(c.last_time, a.last_time)
-  WHEN NOT MATCHED THEN INSERT VALUES (a.host, a.kind, a.service, a.source_ip, a.reason, a.events, a.first_time, a.last_time)`;
+    first_time = least(c.first_time, a.first_time), last_time = greatest(c.last_time, a.last_time),
+    failed_exits = c.failed_exits + a.failed_exits, duration_count = c.duration_count + a.duration_count,
+    duration_sum = coalesce(c.duration_sum + a.duration_sum, c.duration_sum, a.duration_sum),
+    duration_max = greatest(c.duration_max, a.duration_max)
+  WHEN NOT MATCHED THEN INSERT BY NAME`;
 
 /**
  * Adds the counts of the rows this ingest appended, within its transaction. One scan per
