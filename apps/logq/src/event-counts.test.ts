@@ -37,7 +37,7 @@ function syslog(host: string, minute: number, body: string): string {
   return `Dec  4 10:${String(minute).padStart(2, '0')}:30 ${host} xinetd[9]: ${body}`;
 }
 
-/** A few lines of every kind, from several sources, services and reasons. */
+/** Returns a few lines of every kind, from several sources, services and reasons. */
 function batch(round: number, form: (minute: number, body: string) => string): string {
   const lines = [
     form(round, `START: telnet pid=${100 + round} from=192.0.2.${round + 1}`),
@@ -98,7 +98,7 @@ async function ingest(db: string, ...files: string[]): Promise<string> {
   return result.stdout;
 }
 
-test('event_counts equals the grouped events over incremental ingests', async () => {
+test('event_counts matches events across ingests', async () => {
   const dir = makeTempDir();
   const db = join(dir, 'logq.duckdb');
   const local = join(dir, 'xinetd.log');
@@ -154,7 +154,7 @@ async function runSql(path: string, ...statements: string[]): Promise<void> {
   instance.closeSync();
 }
 
-test('a version 1 database answers read-only and is migrated by the next ingest', async () => {
+test('version 1 database is read, then migrated', async () => {
   const dir = makeTempDir();
   const db = join(dir, 'logq.duckdb');
   const log = join(dir, 'xinetd.log');

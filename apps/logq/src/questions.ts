@@ -77,7 +77,7 @@ const TOP_COLUMNS = (header: string): OutputColumn[] => [
   { key: 'last_seen', header: 'LAST SEEN' },
 ];
 
-/** Whether `top` and `services` may read event_counts: it has no times to filter on, and --from has no such table. */
+/** Returns whether `top` and `services` may read event_counts: it has no times to filter on, and --from has no such table. */
 export function usesEventCounts(database: Database, options: QuestionOptions): boolean {
   return database.eventCounts === true && options.since === undefined && options.until === undefined;
 }
@@ -96,7 +96,7 @@ export async function topQuestion(database: Database, subject: string, options: 
   return { sql, params: filter.params, columns: TOP_COLUMNS(group.header) };
 }
 
-/** The same rows as topFromEvents, from the counts: a few hundred thousand rows instead of every event. */
+/** Builds the rows of topFromEvents from the counts: a few hundred thousand rows instead of every event. */
 function topFromCounts(key: string, filter: Filter): string {
   return `WITH ranked AS (
             SELECT ${key} AS key, sum(events) AS total FROM event_counts WHERE ${where(filter)}
@@ -148,7 +148,7 @@ function kindSum(column: string, kind: string): string {
 }
 
 /**
- * The same rows as servicesFromEvents. The average is the sum over the count, as DuckDB's
+ * Builds the rows of servicesFromEvents from the counts. The average is the sum over the count, as DuckDB's
  * avg computes it. Durations in whole milliseconds (classic logs give seconds) add up
  * exactly in any order; other fractions may differ in the last bits, below the rounding.
  */

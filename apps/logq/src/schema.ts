@@ -10,7 +10,7 @@ import { LogqError } from './errors.js';
 /** Version 2 added the event_counts table. */
 export const SCHEMA_VERSION = 2;
 
-/** The oldest version that read-only commands still answer from, without its newer tables. */
+/** The oldest version that read-only commands still read, without the tables added since. */
 export const OLDEST_READABLE_VERSION = 1;
 
 export const LINE_FORMS = ['file', 'filelog', 'syslog', 'jsonl'] as const;
