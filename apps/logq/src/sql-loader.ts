@@ -10,7 +10,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { FUTURE_SLACK_MS, loadLine, noteLine, type IngestTarget, type ReadState } from './ingest-file.js';
 import { formatLocalTime } from './local-time.js';
 import { timestampValue } from './records.js';
-import { COUNT_SQL, INSERT_SERVICE_SQL, LEFTOVER_SQL, stageSql } from './sql-parse.js';
+import { COUNT_SQL, INSERT_SERVICE_SQL, LEFTOVER_SQL, STAGE_SQL } from './sql-parse.js';
 
 export interface SqlParser {
   /** A private directory for the staged batch, removed when the ingest ends. */
@@ -63,7 +63,7 @@ async function stage(target: IngestTarget, state: ReadState, data: Buffer): Prom
   // Yearless syslog stamps take the year that puts them at or before a day after the reference, compared in local wall-clock time.
   const latest = new Date(state.reference.getTime() + 24 * 3600 * 1000);
   const params = { path, zone: parser.zone, year: state.reference.getFullYear(), latest: formatLocalTime(latest) };
-  await target.connection.run(stageSql(data.length), params);
+  await target.connection.run(STAGE_SQL, params);
   const counted = await target.connection.runAndReadAll('SELECT count(*), min(rowid) FROM staged');
   const [count, first] = counted.getRows()[0]!;
   return { count: Number(count), first: first ?? 0n };

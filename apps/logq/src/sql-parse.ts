@@ -12,6 +12,7 @@
  * use a slower engine, and DuckDB ran them again for each field taken from them.
  */
 import { FAIL_REASONS } from '#logformat';
+import { MAX_LINE_BYTES } from './reader.js';
 
 // The shapes accepted, matched whole. Service names and hosts are printable ASCII without
 // spaces, numbers fit their columns by length, and addresses use IP characters only, so
@@ -63,13 +64,14 @@ const SHAPE = `CASE
   WHEN line[1] BETWEEN '0' AND '9' AND regexp_full_match(line, '${FILE_SHAPE}') THEN 'file' END`;
 
 /**
- * Builds the statement that reads the staged batch into `staged`: one row per line in file
- * order, with its shape and, for service lines, its time. The CSV reader is set up with no
- * quote or escape character and delimiter 0x01, so each line is one value as written. The
- * caller sends only batches without 0x01, and checks the row count.
+ * Reads the staged batch into `staged`: one row per line in file order, with its shape
+ * and, for service lines, its time. The CSV reader is set up with no quote or escape
+ * character and delimiter 0x01, so each line is one value as written. The caller sends
+ * only batches without 0x01, and checks the row count. An 8 MiB `buffer_size` in place of
+ * the default 32 MiB staged a 32 MB batch in 0.44 s instead of 0.56 s (2 cores, one trial
+ * each). reader.ts cuts every line to MAX_LINE_BYTES plus a short note.
  */
-export function stageSql(maxLineBytes: number): string {
-  return `
+export const STAGE_SQL = `
 CREATE OR REPLACE TEMP TABLE staged AS
 SELECT line, shape, time, shape IN ('syslog', 'file') AND time IS NOT NULL AS ok
 FROM (
@@ -79,11 +81,10 @@ FROM (
     FROM (
       SELECT line, ${SHAPE} AS shape
       FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false,
-        auto_detect = false, new_line = '\\n', max_line_size = ${Math.max(2 << 20, Math.ceil(maxLineBytes))})
+        auto_detect = false, new_line = '\\n', max_line_size = ${2 * MAX_LINE_BYTES}, buffer_size = ${8 * MAX_LINE_BYTES})
     )
   )
 )`;
-}
 
 /** Selects the token `offset` places after the kind (`START:`), in the line's tokens `t` with the kind at index `k`. */
 function token(offset: number): string {
