@@ -1,9 +1,8 @@
 /**
  * The event_counts table: the events counted per host, kind, service, source and reason,
  * with their first and last time, failed exits and durations. `top` and `services` read
- * it instead of grouping every event, and
- * each ingest adds the counts of the rows it appended, in the same transaction, so the
- * table always equals the same GROUP BY over events.
+ * it instead of grouping every event. Each ingest adds the counts of the rows it appended,
+ * in the same transaction, so the table always equals the same GROUP BY over events.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 
