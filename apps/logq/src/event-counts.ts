@@ -47,11 +47,22 @@ function byFile(added: readonly AddedRows[]): AddedRows[] {
   return [...lowest].map(([fileId, afterLine]) => ({ fileId, afterLine }));
 }
 
-const MERGE = `MERGE INTO event_counts c
+/** Returns the counts of one file's rows after a line. Both are integers that logq assigned. */
+function countFileRows({ fileId, afterLine }: AddedRows): string {
+  if (!Number.isSafeInteger(fileId) || !Number.isSafeInteger(afterLine)) throw new Error(`invalid file range ${fileId}, ${afterLine}`);
+  return `${COUNT_EVENTS} WHERE file_id = ${fileId} AND line_number > ${afterLine} GROUP BY ALL`;
+}
+
+/**
+ * Returns the MERGE that adds the counts of the given files' new rows. One scan per file,
+ * with constant bounds, lets DuckDB skip the row groups of other files.
+ */
+function mergeSql(files: readonly AddedRows[]): string {
+  return `MERGE INTO event_counts c
   USING (SELECT ${KEYS.join(', ')}, sum(events)::BIGINT AS events, min(first_time) AS first_time, max(last_time) AS last_time,
            sum(failed_exits)::BIGINT AS failed_exits, sum(duration_count)::BIGINT AS duration_count,
            sum(duration_sum) AS duration_sum, max(duration_max) AS duration_max
-         FROM event_counts_added GROUP BY ALL) a
+         FROM (${files.map(countFileRows).join(' UNION ALL ')}) GROUP BY ALL) a
   ON ${KEYS.map((key) => `c.${key} IS NOT DISTINCT FROM a.${key}`).join(' AND ')}
   WHEN MATCHED THEN UPDATE SET events = c.events + a.events,
     first_time = least(c.first_time, a.first_time), last_time = greatest(c.last_time, a.last_time),
@@ -59,21 +70,10 @@ const MERGE = `MERGE INTO event_counts c
     duration_sum = coalesce(c.duration_sum + a.duration_sum, c.duration_sum, a.duration_sum),
     duration_max = greatest(c.duration_max, a.duration_max)
   WHEN NOT MATCHED THEN INSERT BY NAME`;
+}
 
-/**
- * Adds the counts of the rows this ingest appended, within its transaction. One scan per
- * file, with constant bounds, lets DuckDB skip the row groups of other files.
- */
+/** Adds the counts of the rows this ingest appended, within its transaction. */
 export async function addEventCounts(connection: DuckDBConnection, added: readonly AddedRows[]): Promise<void> {
   const files = byFile(added);
-  if (files.length === 0) return;
-  await connection.run('CREATE OR REPLACE TEMP TABLE event_counts_added AS SELECT * FROM event_counts LIMIT 0');
-  for (const { fileId, afterLine } of files) {
-    await connection.run(`INSERT INTO event_counts_added ${COUNT_EVENTS} WHERE file_id = $file_id::INTEGER AND line_number > $after::BIGINT GROUP BY ALL`, {
-      file_id: fileId,
-      after: BigInt(afterLine),
-    });
-  }
-  await connection.run(MERGE);
-  await connection.run('DROP TABLE event_counts_added');
+  if (files.length > 0) await connection.run(mergeSql(files));
 }
