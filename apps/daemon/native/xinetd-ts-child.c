@@ -161,7 +161,112 @@ static void exec_server(const struct setup *setup, char **server, char **envp) {
     fail(step);
 }
 
-/* Waits until fd 0 is readable or the daemon closes fd 3. Returns 0 on EOF from the daemon. */
+static int hex_value(char c);
+
+/* Decodes NUL-terminated fields from hex into a NULL-terminated array; NULL if malformed. */
+static char **decode_fields(const char *hex) {
+    size_t length = strlen(hex);
+    if (length % 2 != 0) return NULL;
+    char *bytes = malloc(length / 2 + 1);
+    size_t count = 0;
+    if (bytes == NULL) return NULL;
+    for (size_t i = 0; i < length / 2; i++) {
+        int high = hex_value(hex[2 * i]), low = hex_value(hex[2 * i + 1]);
+        if (high < 0 || low < 0) {
+            free(bytes);
+            return NULL;
+        }
+        bytes[i] = (char)(high * 16 + low);
+        if (bytes[i] == '\0') count++;
+    }
+    char **fields = calloc(count + 1, sizeof(char *));
+    if (fields == NULL) return NULL;
+    for (size_t i = 0, start = 0, field = 0; i < length / 2; i++) {
+        if (bytes[i] != '\0') continue;
+        fields[field++] = bytes + start;
+        start = i + 1;
+    }
+    return fields;
+}
+
+/*
+ * A reload that changes the service sends "exec <argv> <env>\n", both hex-encoded
+ * NUL-terminated fields, and the holder execs itself with them. The socket on fd 0 and
+ * the channel on fd 3 stay open, so the service keeps listening through the change.
+ */
+static void exec_again(char *line) {
+    char *space = strchr(line + 5, ' ');
+    if (strncmp(line, "exec ", 5) != 0 || space == NULL) {
+        tell("error control: unexpected message from the daemon\n");
+        return;
+    }
+    *space = '\0';
+    char **argv = decode_fields(line + 5), **env = decode_fields(space + 1);
+    if (argv == NULL || env == NULL || argv[0] == NULL) {
+        tell("error control: malformed exec message from the daemon\n");
+        return;
+    }
+    fcntl(CONTROL_FD, F_SETFD, 0);
+    execve(argv[0], argv, env);
+    tell("error execve( %s ): %s (errno = %d); the helper keeps the old settings\n", argv[0], strerror(errno), errno);
+    fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC);
+}
+
+/* Reads a line from the daemon that starts with `first` (unless NUL) and goes on to the
+ * newline. Returns NULL once the daemon closed fd 3. */
+static char *read_line(char first) {
+    size_t used = 0, size = 4096;
+    char *line = malloc(size);
+    if (line == NULL) fail("malloc");
+    if (first != '\0') line[used++] = first;
+    for (;;) {
+        char c;
+        ssize_t got = read(CONTROL_FD, &c, 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            free(line);
+            return NULL;
+        }
+        if (c == '\n') break;
+        line[used++] = c;
+        if (used == size) {
+            size *= 2;
+            line = realloc(line, size);
+            if (line == NULL) fail("realloc");
+        }
+    }
+    line[used] = '\0';
+    return line;
+}
+
+/* Reads one message from the daemon and acts on it. Returns 0 once the daemon closed fd 3. */
+static int read_control(void) {
+    char *line = read_line('\0');
+    if (line == NULL) return 0;
+    exec_again(line);
+    free(line);
+    return 1;
+}
+
+/*
+ * Reads the daemon's answer byte to a request; -1 once it closed fd 3. An exec message
+ * sent before the daemon read the request comes first: it is kept in `deferred` and
+ * carried out once the request is handled.
+ */
+static int read_answer(char **deferred) {
+    for (;;) {
+        char answer;
+        ssize_t got = read(CONTROL_FD, &answer, 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return -1;
+        if (answer != 'e') return answer;
+        free(*deferred);
+        *deferred = read_line('e');
+        if (*deferred == NULL) return -1;
+    }
+}
+
+/* Waits until fd 0 is readable, acting on messages from the daemon. Returns 0 on EOF from the daemon. */
 static int wait_pending(void) {
     struct pollfd fds[2] = {{0, POLLIN, 0}, {CONTROL_FD, POLLIN, 0}};
     for (;;) {
@@ -169,7 +274,7 @@ static int wait_pending(void) {
             if (errno == EINTR) continue;
             fail("poll");
         }
-        if (fds[1].revents != 0) return 0;
+        if (fds[1].revents != 0 && !read_control()) return 0;
         if (fds[0].revents != 0) return 1;
     }
 }
@@ -210,11 +315,12 @@ static void refuse(int dgram) {
     if (connection >= 0) close(connection);
 }
 
-static void run_server(const struct setup *setup, char **server, int dgram) {
+/* Returns 0 when fork failed; the request is then still pending. */
+static int run_server(const struct setup *setup, char **server, int dgram) {
     pid_t pid = fork();
     if (pid < 0) {
         tell("error fork: %s (errno = %d)\n", strerror(errno), errno);
-        return;
+        return 0;
     }
     if (pid == 0) {
         setsid();
@@ -230,24 +336,49 @@ static void run_server(const struct setup *setup, char **server, int dgram) {
     if (WIFSIGNALED(status)) tell("exited %d signal %d\n", (int)pid, WTERMSIG(status));
     else tell("exited %d status %d\n", (int)pid, WEXITSTATUS(status));
     if (dgram) drain();
+    return 1;
+}
+
+/* Waits `milliseconds`, acting on messages from the daemon; returns 0 once it closed fd 3. */
+static int pause_unless_closed(int milliseconds) {
+    struct pollfd control = {CONTROL_FD, POLLIN, 0};
+    int ready;
+    while ((ready = poll(&control, 1, milliseconds)) < 0 && errno == EINTR) {
+    }
+    return ready <= 0 || read_control();
+}
+
+/* After a failed fork the request stays pending. Waiting 0.25 s, doubling up to 5 s,
+ * keeps the holder from asking again in a tight loop while processes are short. */
+static int next_pause(int previous) {
+    if (previous == 0) return 250;
+    return previous >= 2500 ? 5000 : previous * 2;
 }
 
 static void hold(const struct setup *setup, char **server, int dgram) {
     signal(SIGPIPE, SIG_IGN);
     fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC);
+    int pause = 0;
     for (;;) {
+        if (pause > 0 && !pause_unless_closed(pause)) _exit(0);
         if (!wait_pending()) _exit(0);
         char sender[INET6_ADDRSTRLEN + 1] = "-";
         int port = 0;
         if (dgram) describe_sender(sender, sizeof sender, &port);
         tell("request %s %d\n", sender, port);
-        char answer;
-        ssize_t got;
-        do got = read(CONTROL_FD, &answer, 1);
-        while (got < 0 && errno == EINTR);
-        if (got <= 0) _exit(0);
-        if (answer == 'y') run_server(setup, server, dgram);
-        else refuse(dgram);
+        char *deferred = NULL;
+        int answer = read_answer(&deferred);
+        if (answer < 0) _exit(0);
+        if (answer != 'y') {
+            refuse(dgram);
+            pause = 0;
+        } else {
+            pause = run_server(setup, server, dgram) ? 0 : next_pause(pause);
+        }
+        if (deferred != NULL) {
+            exec_again(deferred);
+            free(deferred);
+        }
     }
 }
 

@@ -15,7 +15,7 @@ import { serverEnvironment } from './child/environment.js';
 import type { Spawner } from './child/spawner.js';
 import { relay } from './redirect/relay.js';
 import { applySocketFlags, spawnServer, type SpawnResult } from './spawn.js';
-import { isDescriptorShortage, reportSpawnShortage, spawnSucceeded } from './spawn-shortage.js';
+import { errnoCodeOf, isStartShortage, reportSpawnShortage, spawnSucceeded } from './spawn-shortage.js';
 
 export interface DispatchContext {
   log: EventLog;
@@ -92,7 +92,7 @@ function serveThroughSpawn(context: DispatchContext, service: Service, socket: n
   const { child, pid, ready } = started;
   if (pid === undefined) {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (isDescriptorShortage(error)) reportSpawnShortage(context.log, service, error);
+      if (isStartShortage(error.code)) reportSpawnShortage(context.log, service, error.code);
       else context.log.error(`service ${config.id}: unable to start ${config.server}: ${error.code ?? error.message}; check the "server" path and its permissions`);
       context.log.failed(config, 'fork', source);
     });
@@ -146,6 +146,7 @@ function serveThroughSpawner(context: DispatchContext, spawner: Spawner, service
   };
   const onStart = (pid: number) => {
     server.pid = pid;
+    spawnSucceeded(context.log, service);
     context.log.started(config, pid, source);
     if (pendingSignal !== null) killQuietly(pid, pendingSignal);
   };
@@ -153,13 +154,15 @@ function serveThroughSpawner(context: DispatchContext, spawner: Spawner, service
     if (!('error' in reply)) return;
     service.running.delete(server);
     settle();
-    reportStartFailure(context, service, source, reply.error);
+    reportStartFailure(context, service, source, reply.error, reply.code);
   });
 }
 
-function reportStartFailure(context: DispatchContext, service: Service, source: Source, problem: string): void {
+/** Logs why a server did not start: once per burst when the system ran short, else every time. */
+function reportStartFailure(context: DispatchContext, service: Service, source: Source, problem: string, code?: string): void {
   const { config } = service;
-  context.log.error(`service ${config.id}: unable to start ${config.server}: ${problem}; check the service's user, limits and "server" path`);
+  if (isStartShortage(code)) reportSpawnShortage(context.log, service, code);
+  else context.log.error(`service ${config.id}: unable to start ${config.server}: ${problem}; check the service's user, limits and "server" path`);
   context.log.failed(config, 'fork', source);
 }
 
@@ -187,6 +190,7 @@ export function heldEvents(context: DispatchContext, service: Service): HolderEv
       const server: RunningServer = { pid, child: null, source, startedAt: Date.now(), stop: (signal) => killQuietly(pid, signal), done };
       servers.set(pid, { server, settle });
       track(service, server);
+      spawnSucceeded(context.log, service);
       context.log.started(service.config, pid, source);
     },
     exited(pid, status, signal) {
@@ -197,7 +201,13 @@ export function heldEvents(context: DispatchContext, service: Service): HolderEv
       entry.settle();
     },
     problem(text) {
-      context.log.error(`service ${service.config.id}: ${text}`);
+      // The helper retries a failed fork after a pause; one line per burst is enough.
+      const code = errnoCodeOf(text);
+      if (text.startsWith('fork:') && isStartShortage(code)) reportSpawnShortage(context.log, service, code);
+      else context.log.error(`service ${service.config.id}: ${text}`);
+    },
+    recovered(text) {
+      context.log.info(`service ${service.config.id}: ${text}`);
     },
   };
 }

@@ -22,7 +22,12 @@ export interface HolderEvents {
   exited(pid: number, status: number | null, signal: number | null): void;
   /** A step failed in the helper or its server; `text` names the step and the OS error. */
   problem(text: string): void;
+  /** The helper started again after a failed start was reported. */
+  recovered(text: string): void;
 }
+
+/** How long a service whose helper could not start waits before it binds and tries again. */
+const RETRY_MS = 5000;
 
 function parseSource(address: string, port: string): Source {
   return address === '-' ? { ip: null } : { ip: normalizeAddress(address), port: Number(port) };
@@ -31,6 +36,18 @@ function parseSource(address: string, port: string): Source {
 /** Everything the helper was started with; a reload that changes none of it keeps the helper. */
 function commandLineOf(config: ServiceConfig): string {
   return JSON.stringify([config.server, config.argv, helperOptions(config), config.env, config.passenv]);
+}
+
+/** Builds the helper's arguments for `config`: its set-up options, the mode, then the server. */
+function helperArguments(config: ServiceConfig): string[] {
+  const [argv0, ...args] = config.argv;
+  const mode = config.socketType === 'stream' ? 'stream' : 'dgram';
+  return [...helperOptions(config), '-W', mode, '--', config.server!, argv0!, ...args];
+}
+
+/** NUL-terminated fields in hex, so that the line to the helper needs no escaping. */
+function hexFields(fields: string[]): string {
+  return Buffer.from(fields.map((field) => `${field}\0`).join('')).toString('hex');
 }
 
 export class HeldListener {
@@ -42,6 +59,11 @@ export class HeldListener {
   private pending: ServiceConfig | null = null;
   private commandLine = '';
   private closed = false;
+  /** Count of the helper's requests still waiting for their reply byte. The exec message must not come in between. */
+  private unanswered = 0;
+  /** Set while the helper fails to start; only the first failure is logged. */
+  private failing = false;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(environment: NodeJS.ProcessEnv, events: HolderEvents) {
     this.environment = environment;
@@ -61,34 +83,57 @@ export class HeldListener {
     return bound;
   }
 
-  /** Applies a new configuration. The helper keeps the old command line, so it is replaced once idle. */
+  /** Applies a new configuration: the helper execs itself with it once its running server has exited. */
   reconfigure(config: ServiceConfig): void {
     if (commandLineOf(config) === this.commandLine) return;
     this.pending = config;
-    this.control?.end();
+    this.sendPending();
+  }
+
+  /** Sends the pending configuration, unless a request still waits for its reply byte. Writing that reply sends it then. */
+  private sendPending(): void {
+    const config = this.pending;
+    if (config === null || this.unanswered > 0 || !this.control?.writable) return;
+    this.pending = null;
+    this.commandLine = commandLineOf(config);
+    const env = Object.entries(serverEnvironment(config, this.environment, null))
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([name, value]) => `${name}=${value}`);
+    this.control.write(`exec ${hexFields([HELPER_PATH, ...helperArguments(config)])} ${hexFields(env)}\n`);
   }
 
   close(): void {
     this.closed = true;
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
     this.control?.end();
   }
 
   private start(config: ServiceConfig, fd: number): void {
     if (fd < 0) throw new Error('the socket has no descriptor to hand over');
     this.commandLine = commandLineOf(config);
-    const [argv0, ...args] = config.argv;
-    const mode = config.socketType === 'stream' ? 'stream' : 'dgram';
-    const holder = spawn(HELPER_PATH, [...helperOptions(config), '-W', mode, '--', config.server!, argv0!, ...args], {
+    this.unanswered = 0;
+    const holder = spawn(HELPER_PATH, helperArguments(config), {
       stdio: [fd, 'ignore', 'ignore', 'pipe'],
       detached: true,
       cwd: '/',
       env: serverEnvironment(config, this.environment, null),
     });
-    holder.on('error', (error) => this.events.problem(`unable to start ${HELPER_PATH}: ${error.message}`));
+    // libuv leaves the pid undefined when fork failed (EAGAIN under a process limit).
+    if (holder.pid === undefined) {
+      holder.once('error', (error: NodeJS.ErrnoException) => this.startFailed(config, error));
+      return;
+    }
+    holder.on('error', (error) => this.events.problem(`the helper ${HELPER_PATH} failed: ${error.message}`));
+    if (this.failing) this.events.recovered(`the helper started again; the service listens`);
+    this.failing = false;
     this.holder = holder;
     this.control = holder.stdio[3] as Duplex;
     this.control.on('error', () => undefined);
-    createInterface({ input: this.control }).on('line', (line) => this.onLine(line));
+    // readline re-emits its input's errors; the helper's exit is handled below.
+    createInterface({ input: this.control })
+      .on('line', (line) => this.onLine(line))
+      .on('error', () => undefined);
     holder.once('exit', (code, signal) => this.onHolderExit(code, signal));
   }
 
@@ -98,7 +143,14 @@ export class HeldListener {
       this.lastSource = parseSource(rest[0] ?? '-', rest[1] ?? '0');
       // The helper waits for this one byte before it looks at the socket again.
       const control = this.control;
-      void this.events.request(this.lastSource).then((allowed) => control?.write(allowed ? 'y' : 'n'));
+      // A reload or a deactivation may have ended the channel while the checks ran.
+      this.unanswered += 1;
+      void this.events.request(this.lastSource).then((allowed) => {
+        if (control !== this.control) return;
+        this.unanswered -= 1;
+        if (control?.writable) control.write(allowed ? 'y' : 'n');
+        this.sendPending();
+      });
     } else if (word === 'started') {
       this.events.started(Number(rest[0]), this.lastSource);
     } else if (word === 'exited') {
@@ -107,6 +159,21 @@ export class HeldListener {
     } else if (word === 'error') {
       this.events.problem(rest.join(' '));
     }
+  }
+
+  /** open() has closed the daemon's copy of the socket, so the retry binds it again. */
+  private startFailed(config: ServiceConfig, error: NodeJS.ErrnoException): void {
+    if (!this.failing) {
+      this.events.problem(`unable to start ${HELPER_PATH}: ${error.code ?? error.message}; the service does not listen until it starts, tried again every ${RETRY_MS / 1000} s`);
+    }
+    this.failing = true;
+    if (this.closed) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      const next = this.pending ?? config;
+      this.pending = null;
+      if (!this.closed) this.open(next).catch((bindError: NodeJS.ErrnoException) => this.events.problem(`unable to bind again: ${bindError.code ?? bindError.message}`));
+    }, RETRY_MS);
   }
 
   private onHolderExit(code: number | null, signal: NodeJS.Signals | null): void {

@@ -8,9 +8,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import type { ServiceConfig } from '#config';
+import { errnoCodeOf } from '../spawn-shortage.js';
 import { HELPER_PATH, helperOptions } from './helper.js';
 
-export type LaunchReply = { pid: number } | { error: string };
+/** `code` is the errno name when the OS refused a step, such as EAGAIN from fork. */
+export type LaunchReply = { pid: number } | { error: string; code?: string | undefined };
 
 export interface ExitReport {
   status: number | null;
@@ -64,6 +66,8 @@ export class Spawner {
     // A socket closed during the access checks has no descriptor left to pass.
     if (socket.destroyed) return Promise.resolve({ error: 'the client closed the connection before the server started' });
     const child = this.running();
+    // libuv leaves the pid undefined when fork or exec failed; 'error' follows with the reason.
+    if (child.pid === undefined) return this.startFailed(child, socket);
     const id = String(this.nextId++);
     return new Promise((resolve) => {
       this.replies.set(id, (reply) => {
@@ -83,6 +87,15 @@ export class Spawner {
     });
   }
 
+  /** Closes the connection and reports why the spawner did not start; the next launch tries again. */
+  private startFailed(child: ChildProcess, socket: net.Socket): Promise<LaunchReply> {
+    socket.destroy();
+    if (this.process === child) this.process = null;
+    return new Promise((resolve) => {
+      child.once('error', (error: NodeJS.ErrnoException) => resolve({ error: `unable to start the spawner ${HELPER_PATH}: ${error.code ?? error.message}`, code: error.code }));
+    });
+  }
+
   stop(): void {
     this.process?.disconnect();
     this.process = null;
@@ -92,7 +105,10 @@ export class Spawner {
     if (this.process) return this.process;
     const child = spawn(HELPER_PATH, ['-S'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], cwd: '/' });
     child.on('message', (message: SpawnerMessage) => this.onMessage(message));
-    child.on('error', (error) => this.onProblem(`the spawner ${HELPER_PATH} failed: ${error.message}`));
+    // A spawner that never started is reported by the launch that tried it.
+    child.on('error', (error) => {
+      if (child.pid !== undefined) this.onProblem(`the spawner ${HELPER_PATH} failed: ${error.message}`);
+    });
     child.once('exit', (code, signal) => this.onExit(child, code, signal));
     // The daemon must not wait for the spawner to exit, nor keep running for its sake.
     child.unref();
@@ -105,7 +121,8 @@ export class Spawner {
     if (message.id !== undefined) {
       const resolve = this.replies.get(message.id);
       this.replies.delete(message.id);
-      resolve?.(message.pid !== undefined ? { pid: message.pid } : { error: message.error ?? 'no reason given' });
+      const error = message.error ?? 'no reason given';
+      resolve?.(message.pid !== undefined ? { pid: message.pid } : { error, code: errnoCodeOf(error) });
     } else if (message.exit !== undefined) {
       const onExit = this.exits.get(message.exit);
       this.exits.delete(message.exit);
