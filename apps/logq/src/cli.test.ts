@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { formatServiceLine } from '#logformat';
+import { countsMismatch } from '../test-support/event-counts.js';
 import { countRows, makeTempDir, removeTempDirs, runLogq } from '../test-support/run.js';
 
 afterEach(removeTempDirs);
@@ -113,6 +114,8 @@ test('killed ingest leaves the database as it was', async () => {
   expect(await exit).toBe('SIGKILL');
   expect(await countRows(db, 'events')).toBe(3);
   expect(await countRows(db, 'files')).toBe(1);
+  expect(await countsMismatch(db)).toEqual([]);
   const again = await runLogq(['ingest', '--db', db, small]);
   expect(again.stdout).toContain(`${small}: 10 lines read, 10 events`);
+  expect(await countsMismatch(db)).toEqual([]);
 });

@@ -9,6 +9,8 @@ export interface Database {
   path: string;
   connection: DuckDBConnection;
   close(): void;
+  /** True when the event_counts table holds the counts of every event (schema version 2 on). */
+  eventCounts?: boolean;
 }
 
 /** Open mode: `write` creates a missing file and its parent directories, and `read` requires the file. */

@@ -50,12 +50,13 @@ function matchesNetwork(address: string, network: [ipaddr.IPv4 | ipaddr.IPv6, nu
  * inet extension, which is not bundled, so the distinct addresses (thousands, not
  * millions) are matched here and bound as a list.
  */
-async function addressesIn(connection: DuckDBConnection, network: [ipaddr.IPv4 | ipaddr.IPv6, number]): Promise<string[]> {
-  const reader = await connection.runAndReadAll('SELECT DISTINCT source_ip FROM events WHERE source_ip IS NOT NULL');
+async function addressesIn(connection: DuckDBConnection, network: [ipaddr.IPv4 | ipaddr.IPv6, number], table: string): Promise<string[]> {
+  const reader = await connection.runAndReadAll(`SELECT DISTINCT source_ip FROM ${table} WHERE source_ip IS NOT NULL`);
   return reader.getRows().map((row) => String(row[0])).filter((address) => matchesNetwork(address, network));
 }
 
-export async function buildFilter(connection: DuckDBConnection, options: FilterOptions, timeColumn = 'time'): Promise<Filter> {
+/** `table` is where the stored addresses are listed: events, or event_counts, which has the same ones. */
+export async function buildFilter(connection: DuckDBConnection, options: FilterOptions, timeColumn = 'time', table = 'events'): Promise<Filter> {
   const filter: Filter = { conditions: [], params: {} };
   if (options.since) {
     filter.conditions.push(`${timeColumn} >= $since`);
@@ -77,7 +78,7 @@ export async function buildFilter(connection: DuckDBConnection, options: FilterO
     const network = parseNetwork(options.source);
     if (network) {
       filter.conditions.push('list_contains($sources::VARCHAR[], source_ip)');
-      filter.params.sources = listValue(await addressesIn(connection, network));
+      filter.params.sources = listValue(await addressesIn(connection, network, table));
     } else {
       filter.conditions.push('source_ip = $source');
       filter.params.source = normalizeAddress(options.source);

@@ -5,6 +5,7 @@ import { fileSource, gunzipSource, isGzipHeader, type ByteSource } from './byte-
 import { parseLine } from '#logformat';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChunkAppender } from './chunk-appender.js';
+import type { AddedRows } from './event-counts.js';
 import { LogqError } from './errors.js';
 import { insertFile, mtimeOf, pathOfFile, planRead, updateFile } from './file-state.js';
 import { readCompleteLines, splitLines, type ReadResult } from './reader.js';
@@ -52,7 +53,8 @@ export interface FileSummary {
   sameContentAs?: string;
 }
 
-export type FileOutcome = { summary: FileSummary; error?: LogqError };
+/** `added` names the rows this read appended to the events table, when there are any. */
+export type FileOutcome = { summary: FileSummary; error?: LogqError; added?: AddedRows };
 
 /** Per-file state of one read. `byteOffset` and `lineCount` move forward with each batch. */
 export interface ReadState {
@@ -244,7 +246,9 @@ export async function ingestFile(target: IngestTarget, path: string, absolutePat
     } else if (plan.restartReason) {
       state.summary.restartReason = plan.restartReason;
     }
-    return await readAndRecord(target, state, source, stats);
+    const afterLine = state.lineCount;
+    const outcome = await readAndRecord(target, state, source, stats);
+    return state.fileId === null ? outcome : { ...outcome, added: { fileId: state.fileId, afterLine } };
   } finally {
     await handle.close();
   }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChunkAppender } from './chunk-appender.js';
+import { addEventCounts, type AddedRows } from './event-counts.js';
 import { openDatabase, type Database } from './db.js';
 import { formatError } from './errors.js';
 import { EXIT_INPUT, EXIT_OK, type ExitStatus } from './exit-codes.js';
@@ -91,8 +92,10 @@ async function ingestAll(
   };
   const totals: FileSummary = { path: 'total', startOffset: 0, linesRead: 0, events: 0, rejects: 0, foreign: 0, heldBackBytes: 0 };
   let failed = 0;
+  const added: AddedRows[] = [];
   for (const file of files) {
-    const { summary, error } = await ingestFile(target, file.path, file.absolutePath);
+    const { summary, error, added: rows } = await ingestFile(target, file.path, file.absolutePath);
+    if (rows) added.push(rows);
     if (error) {
       progress.pause();
       io.stderr.write(formatError(error));
@@ -105,6 +108,7 @@ async function ingestAll(
   progress.stop();
   target.events.close();
   target.rejects.close();
+  await addEventCounts(connection, added);
   return { totals, failed };
 }
 

@@ -12,7 +12,7 @@ import { LogqError } from './errors.js';
 import { expandInputs } from './inputs.js';
 import type { CliIo } from './io.js';
 import { resolveDatabasePath } from './paths.js';
-import { EVENT_KIND_VALUES, checkSchema } from './schema.js';
+import { EVENT_KIND_VALUES, SCHEMA_VERSION, checkSchema } from './schema.js';
 import { ensureViews } from './views.js';
 
 export interface SourceOptions {
@@ -88,7 +88,8 @@ export async function openEvents(options: SourceOptions, io: CliIo): Promise<Dat
   if (options.from && options.from.length > 0) return openFrom(options.from);
   const database = await openDatabase(resolveDatabasePath(options.db, io.env), 'read');
   try {
-    await checkSchema(database.connection, database.path);
+    // A database that no ingest has migrated yet is answered from its events.
+    database.eventCounts = (await checkSchema(database.connection, database.path)) >= SCHEMA_VERSION;
     await ensureViews(database.connection);
     return database;
   } catch (error) {

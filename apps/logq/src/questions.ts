@@ -67,65 +67,111 @@ function addKindCondition(filter: Filter, kind: string | undefined, fallback: st
 
 const LIMIT_DEFAULT = 10;
 
+const TOP_COLUMNS = (header: string): OutputColumn[] => [
+  { key: 'key', header },
+  { key: 'events', header: 'EVENTS', align: 'right' },
+  { key: 'starts', header: 'STARTS', align: 'right' },
+  { key: 'fails', header: 'FAILS', align: 'right' },
+  { key: 'services', header: 'SERVICES', align: 'right' },
+  { key: 'sources', header: 'SOURCES', align: 'right' },
+  { key: 'last_seen', header: 'LAST SEEN' },
+];
+
+/** Returns whether `top` and `services` may read event_counts: it has no times to filter on, and --from has no such table. */
+export function usesEventCounts(database: Database, options: QuestionOptions): boolean {
+  return database.eventCounts === true && options.since === undefined && options.until === undefined;
+}
+
 /** `top sources|services|reasons|hosts`: who or what appears most, by connection attempts (START and FAIL) unless --kind. */
 export async function topQuestion(database: Database, subject: string, options: QuestionOptions): Promise<Question> {
   const group = GROUPS[subject.replace(/s$/, '')];
   if (!group || subject === 'kind' || subject === 'kinds') {
     throw new LogqError('LOGQ_INVALID_OPTION', `top ${subject}: use sources, services, reasons or hosts`);
   }
-  const filter = await buildFilter(database.connection, options);
+  const counted = usesEventCounts(database, options);
+  const filter = await buildFilter(database.connection, options, 'time', counted ? 'event_counts' : 'events');
   addKindCondition(filter, options.kind, `kind IN (${kindSql('START')}, ${kindSql('FAIL')})`);
   filter.params.limit = options.limit ?? LIMIT_DEFAULT;
-  return {
-    // Ranking first and describing only the top rows afterwards halves the time on 10
-    // million rows, because the distinct counts then run on a few keys' events only.
-    sql: `WITH ranked AS (
-            SELECT ${group.sql} AS key, count(*) AS total FROM events WHERE ${where(filter)}
+  const sql = counted ? topFromCounts(group.sql, filter) : topFromEvents(group.sql, filter);
+  return { sql, params: filter.params, columns: TOP_COLUMNS(group.header) };
+}
+
+/** Builds the rows of topFromEvents from the counts: a few hundred thousand rows instead of every event. */
+function topFromCounts(key: string, filter: Filter): string {
+  return `WITH ranked AS (
+            SELECT ${key} AS key, sum(events) AS total FROM event_counts WHERE ${where(filter)}
+            GROUP BY ALL ORDER BY total DESC, key NULLS LAST LIMIT $limit)
+          SELECT r.key, r.total::BIGINT AS events,
+            ${kindSum('c.events', 'START')} AS starts, ${kindSum('c.events', 'FAIL')} AS fails,
+            count(DISTINCT service) AS services, count(DISTINCT source_ip) AS sources, max(last_time) AS last_seen
+          FROM ranked r JOIN event_counts c ON ${key} IS NOT DISTINCT FROM r.key AND ${where(filter)}
+          GROUP BY r.key, r.total ORDER BY events DESC, r.key NULLS LAST`;
+}
+
+function topFromEvents(key: string, filter: Filter): string {
+  // Ranking first and describing only the top rows afterwards halves the time on 10
+  // million rows, because the distinct counts then run on a few keys' events only.
+  return `WITH ranked AS (
+            SELECT ${key} AS key, count(*) AS total FROM events WHERE ${where(filter)}
             GROUP BY ALL ORDER BY total DESC, key NULLS LAST LIMIT $limit)
           SELECT r.key, r.total AS events, count(*) FILTER (WHERE kind = ${kindSql('START')}) AS starts,
             count(*) FILTER (WHERE kind = ${kindSql('FAIL')}) AS fails, count(DISTINCT service) AS services,
             count(DISTINCT source_ip) AS sources, max(time) AS last_seen
-          FROM ranked r JOIN events ON ${group.sql} IS NOT DISTINCT FROM r.key AND ${where(filter)}
-          GROUP BY r.key, r.total ORDER BY events DESC, r.key NULLS LAST`,
-    params: filter.params,
-    columns: [
-      { key: 'key', header: group.header },
-      { key: 'events', header: 'EVENTS', align: 'right' },
-      { key: 'starts', header: 'STARTS', align: 'right' },
-      { key: 'fails', header: 'FAILS', align: 'right' },
-      { key: 'services', header: 'SERVICES', align: 'right' },
-      { key: 'sources', header: 'SOURCES', align: 'right' },
-      { key: 'last_seen', header: 'LAST SEEN' },
-    ],
-  };
+          FROM ranked r JOIN events ON ${key} IS NOT DISTINCT FROM r.key AND ${where(filter)}
+          GROUP BY r.key, r.total ORDER BY events DESC, r.key NULLS LAST`;
 }
+
+const SERVICES_COLUMNS: OutputColumn[] = [
+  { key: 'service', header: 'SERVICE' },
+  { key: 'starts', header: 'STARTS', align: 'right' },
+  { key: 'exits', header: 'EXITS', align: 'right' },
+  { key: 'failed_exits', header: 'FAILED EXITS', align: 'right' },
+  { key: 'fails', header: 'FAILS', align: 'right' },
+  { key: 'avg_seconds', header: 'AVG S', align: 'right' },
+  { key: 'max_seconds', header: 'MAX S', align: 'right' },
+  { key: 'sources', header: 'SOURCES', align: 'right' },
+  { key: 'last_seen', header: 'LAST SEEN' },
+];
 
 /** `services`: one row per service with its starts, exits, failures and durations. */
 export async function servicesQuestion(database: Database, options: QuestionOptions): Promise<Question> {
-  const filter = await buildFilter(database.connection, options);
+  const counted = usesEventCounts(database, options);
+  const filter = await buildFilter(database.connection, options, 'time', counted ? 'event_counts' : 'events');
   filter.conditions.push(`kind <> ${kindSql('MESSAGE')}`);
-  return {
-    sql: `SELECT service, count(*) FILTER (WHERE kind = ${kindSql('START')}) AS starts, count(*) FILTER (WHERE kind = ${kindSql('EXIT')}) AS exits,
+  const sql = counted ? servicesFromCounts(filter) : servicesFromEvents(filter);
+  return { sql, params: filter.params, columns: SERVICES_COLUMNS };
+}
+
+/** Counts of one kind, 0 rather than NULL when there are none, as count(*) gives over events. */
+function kindSum(column: string, kind: string): string {
+  return `coalesce(sum(${column}) FILTER (WHERE kind = ${kindSql(kind)}), 0)::BIGINT`;
+}
+
+/**
+ * Builds the rows of servicesFromEvents from the counts. The average is the sum over the count, as DuckDB's
+ * avg computes it. Durations in whole milliseconds (classic logs give seconds) add up
+ * exactly in any order; other fractions may differ in the last bits, below the rounding.
+ */
+function servicesFromCounts(filter: Filter): string {
+  const exit = `FILTER (WHERE kind = ${kindSql('EXIT')})`;
+  return `SELECT service, ${kindSum('events', 'START')} AS starts, ${kindSum('events', 'EXIT')} AS exits,
+            ${kindSum('failed_exits', 'EXIT')} AS failed_exits, ${kindSum('events', 'FAIL')} AS fails,
+            round(sum(duration_sum) ${exit} / nullif(sum(duration_count) ${exit}, 0) / 1000, 1) AS avg_seconds,
+            max(duration_max) ${exit} / 1000 AS max_seconds,
+            count(DISTINCT source_ip) AS sources, max(last_time) AS last_seen
+          FROM event_counts WHERE ${where(filter)}
+          GROUP BY service ORDER BY starts + fails DESC, service NULLS LAST`;
+}
+
+function servicesFromEvents(filter: Filter): string {
+  return `SELECT service, count(*) FILTER (WHERE kind = ${kindSql('START')}) AS starts, count(*) FILTER (WHERE kind = ${kindSql('EXIT')}) AS exits,
             count(*) FILTER (WHERE kind = ${kindSql('EXIT')} AND (status <> 0 OR signal IS NOT NULL)) AS failed_exits,
             count(*) FILTER (WHERE kind = ${kindSql('FAIL')}) AS fails,
             round(avg(duration_ms) FILTER (WHERE kind = ${kindSql('EXIT')}) / 1000, 1) AS avg_seconds,
             max(duration_ms) FILTER (WHERE kind = ${kindSql('EXIT')}) / 1000 AS max_seconds,
             count(DISTINCT source_ip) AS sources, max(time) AS last_seen
           FROM events WHERE ${where(filter)}
-          GROUP BY service ORDER BY starts + fails DESC, service NULLS LAST`,
-    params: filter.params,
-    columns: [
-      { key: 'service', header: 'SERVICE' },
-      { key: 'starts', header: 'STARTS', align: 'right' },
-      { key: 'exits', header: 'EXITS', align: 'right' },
-      { key: 'failed_exits', header: 'FAILED EXITS', align: 'right' },
-      { key: 'fails', header: 'FAILS', align: 'right' },
-      { key: 'avg_seconds', header: 'AVG S', align: 'right' },
-      { key: 'max_seconds', header: 'MAX S', align: 'right' },
-      { key: 'sources', header: 'SOURCES', align: 'right' },
-      { key: 'last_seen', header: 'LAST SEEN' },
-    ],
-  };
+          GROUP BY service ORDER BY starts + fails DESC, service NULLS LAST`;
 }
 
 const SESSION_GROUPS = ['service', 'source', 'host'];

@@ -4,9 +4,14 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { EVENT_KINDS, SEVERITIES } from '#logformat';
+import { CREATE_EVENT_COUNTS, fillEventCounts } from './event-counts.js';
 import { LogqError } from './errors.js';
 
-export const SCHEMA_VERSION = 1;
+/** Version 2 added the event_counts table. */
+export const SCHEMA_VERSION = 2;
+
+/** The oldest version that read-only commands still read, without the tables added since. */
+export const OLDEST_READABLE_VERSION = 1;
 
 export const LINE_FORMS = ['file', 'filelog', 'syslog', 'jsonl'] as const;
 
@@ -61,6 +66,7 @@ const CREATE_STATEMENTS = [
     form line_form NOT NULL,
     line VARCHAR NOT NULL
   )`,
+  CREATE_EVENT_COUNTS,
   `CREATE TABLE rejects (
     file_id INTEGER NOT NULL,
     path VARCHAR NOT NULL,
@@ -91,10 +97,10 @@ function checkVersion(version: number, path: string): void {
   if (version > SCHEMA_VERSION) {
     throw new LogqError(
       'LOGQ_DB_SCHEMA_TOO_NEW',
-      `database ${path} has schema version ${version}, but this logq reads only version ${SCHEMA_VERSION}: upgrade logq, or pass --db with another database`,
+      `database ${path} has schema version ${version}, but this logq reads versions ${OLDEST_READABLE_VERSION} to ${SCHEMA_VERSION}: upgrade logq, or pass --db with another database`,
     );
   }
-  if (version < SCHEMA_VERSION) {
+  if (version < OLDEST_READABLE_VERSION) {
     throw new Error(`no migration from schema version ${version} to ${SCHEMA_VERSION} (database ${path})`);
   }
 }
@@ -106,13 +112,25 @@ function notLogqError(path: string): LogqError {
   );
 }
 
+/** Brings a version 1 database to version 2: event_counts, filled from the events so far. */
+async function migrate(connection: DuckDBConnection, version: number): Promise<void> {
+  if (version >= SCHEMA_VERSION) return;
+  await connection.run(CREATE_EVENT_COUNTS);
+  await fillEventCounts(connection);
+  await connection.run('UPDATE schema_version SET version = $1', [SCHEMA_VERSION]);
+}
+
 /**
- * Creates logq's tables in an empty database, or checks the version of an existing one.
- * Runs inside the caller's transaction, so an interrupted first ingest leaves no tables.
+ * Creates logq's tables in an empty database, or checks the version of an existing one
+ * and migrates an older one. Runs inside the caller's transaction, so an interrupted
+ * ingest leaves the database as it was.
  */
 export async function ensureSchema(connection: DuckDBConnection, path: string): Promise<void> {
   const version = await readSchemaVersion(connection);
-  if (version !== null) return checkVersion(version, path);
+  if (version !== null) {
+    checkVersion(version, path);
+    return migrate(connection, version);
+  }
   if ((await countMainTables(connection)) > 0) throw notLogqError(path);
 
   for (const statement of CREATE_STATEMENTS) await connection.run(statement);
@@ -133,12 +151,16 @@ async function readVersionDirectly(connection: DuckDBConnection): Promise<number
   }
 }
 
-/** Checks that a database opened for reading has logq's current schema. */
-export async function checkSchema(connection: DuckDBConnection, path: string): Promise<void> {
+/**
+ * Checks that a database opened for reading is logq's, of a version this logq reads, and
+ * returns the version. The next ingest migrates an older one.
+ */
+export async function checkSchema(connection: DuckDBConnection, path: string): Promise<number> {
   const version = await readVersionDirectly(connection);
   if (version === null) {
     if ((await countMainTables(connection)) > 0) throw notLogqError(path);
     throw new LogqError('LOGQ_DB_NOT_FOUND', `database ${path} contains no logq tables yet: run \`logq ingest --db ${path} FILE…\` first`);
   }
   checkVersion(version, path);
+  return version;
 }
