@@ -23,14 +23,14 @@ export function fuzzRuns(defaultRuns: number): number {
   return positiveInteger('XINETD_TS_FUZZ_RUNS') ?? defaultRuns;
 }
 
-/** A vitest timeout that leaves a long run (XINETD_TS_FUZZ_RUNS) room to finish. */
+/** Returns a vitest timeout that leaves a long run (XINETD_TS_FUZZ_RUNS) room to finish. */
 export function fuzzTimeout(defaultMs = 60_000): number {
   return positiveInteger('XINETD_TS_FUZZ_RUNS') === undefined ? defaultMs : 24 * 3600 * 1000;
 }
 
 /**
  * Runs `property` for its budget and prints how many inputs it tried, how long it took
- * and the seed. On failure it throws fast-check's report, which holds the seed, the path
+ * and the seed. On failure it throws fast-check's report, which contains the seed, the path
  * and the shrunk counterexample.
  */
 export function runFuzz<T>(label: string, property: fc.IProperty<T>, defaultRuns: number): void {

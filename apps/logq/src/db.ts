@@ -9,7 +9,7 @@ export interface Database {
   path: string;
   connection: DuckDBConnection;
   close(): void;
-  /** True when the event_counts table holds the counts of every event (schema version 2 on). */
+  /** True when the event_counts table contains the counts of every event (schema version 2 on). */
   eventCounts?: boolean;
 }
 

@@ -61,7 +61,7 @@ async function answer(database: Database, build: Build, eventCounts: boolean): P
   return (await database.connection.runAndReadAll(question.sql, question.params)).getRowObjectsJS();
 }
 
-/** Every `top` subject and filter, and `services` with every filter it takes. */
+/** Lists every `top` subject and filter, and `services` with every filter it takes. */
 function questions(): [string, Build][] {
   const tops = SUBJECTS.flatMap((subject) =>
     FILTERS.map((options): [string, Build] => [`top ${subject} ${JSON.stringify(options)}`, (database) => topQuestion(database, subject, options)]),
@@ -87,7 +87,7 @@ async function expectSameAnswers(db: string, step: string): Promise<void> {
   } finally {
     database.close();
   }
-  // Most combinations find rows, so the comparison is not between empty answers.
+  // Most combinations find rows, so the comparison is not between empty results.
   expect(answered).toBeGreaterThan(questions().length / 2);
 }
 

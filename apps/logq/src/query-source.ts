@@ -88,7 +88,7 @@ export async function openEvents(options: SourceOptions, io: CliIo): Promise<Dat
   if (options.from && options.from.length > 0) return openFrom(options.from);
   const database = await openDatabase(resolveDatabasePath(options.db, io.env), 'read');
   try {
-    // A database that no ingest has migrated yet is answered from its events.
+    // A database that no ingest has migrated yet is queried through its events.
     database.eventCounts = (await checkSchema(database.connection, database.path)) >= SCHEMA_VERSION;
     await ensureViews(database.connection);
     return database;

@@ -46,7 +46,7 @@ export function parseGroups(text: string, allowed: readonly string[]): string[] 
 const KINDS = ['START', 'EXIT', 'FAIL', 'USERID', 'NOID', 'TRAFFIC', 'MESSAGE'];
 
 /**
- * A kind as an event_kind literal. Compared with a plain string, DuckDB 1.5 casts the
+ * Writes a kind as an event_kind literal. Compared with a plain string, DuckDB 1.5 casts the
  * enum column to VARCHAR row by row, which made `kind = 'FAIL'` over 10 million events
  * about five times slower.
  */

@@ -2,7 +2,7 @@
  * How many rows a question prints. A terminal table stops at TABLE_ROWS_DEFAULT rows and
  * ends with the number it left out, because tens of thousands of rows do not fit on a screen
  * and converting them is most of a command's time. JSON and CSV are for programs, so
- * they get every row unless --limit says otherwise.
+ * they get every row unless --limit sets a number.
  */
 import type { OutputFormat } from './output.js';
 
