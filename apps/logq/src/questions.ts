@@ -67,15 +67,19 @@ function addKindCondition(filter: Filter, kind: string | undefined, fallback: st
 
 const LIMIT_DEFAULT = 10;
 
-const TOP_COLUMNS = (header: string): OutputColumn[] => [
-  { key: 'key', header },
-  { key: 'events', header: 'EVENTS', align: 'right' },
-  { key: 'starts', header: 'STARTS', align: 'right' },
-  { key: 'fails', header: 'FAILS', align: 'right' },
-  { key: 'services', header: 'SERVICES', align: 'right' },
-  { key: 'sources', header: 'SOURCES', align: 'right' },
-  { key: 'last_seen', header: 'LAST SEEN' },
-];
+/** Lists the columns of `top`, leaving out the distinct count of the subject itself, which is always 1. */
+function topColumns(header: string, subject: string): OutputColumn[] {
+  const columns: OutputColumn[] = [
+    { key: 'key', header },
+    { key: 'events', header: 'EVENTS', align: 'right' },
+    { key: 'starts', header: 'STARTS', align: 'right' },
+    { key: 'fails', header: 'FAILS', align: 'right' },
+    { key: 'services', header: 'SERVICES', align: 'right' },
+    { key: 'sources', header: 'SOURCES', align: 'right' },
+    { key: 'last_seen', header: 'LAST SEEN' },
+  ];
+  return columns.filter((column) => column.key !== `${subject.replace(/s$/, '')}s`);
+}
 
 /** Returns whether `top` and `services` may read event_counts: it has no times to filter on, and --from has no such table. */
 export function usesEventCounts(database: Database, options: QuestionOptions): boolean {
@@ -93,7 +97,7 @@ export async function topQuestion(database: Database, subject: string, options: 
   addKindCondition(filter, options.kind, `kind IN (${kindSql('START')}, ${kindSql('FAIL')})`);
   filter.params.limit = options.limit ?? LIMIT_DEFAULT;
   const sql = counted ? topFromCounts(group.sql, filter) : topFromEvents(group.sql, filter);
-  return { sql, params: filter.params, columns: TOP_COLUMNS(group.header) };
+  return { sql, params: filter.params, columns: topColumns(group.header, subject) };
 }
 
 /** Builds the rows of topFromEvents from the counts: a few hundred thousand rows instead of every event. */
