@@ -1,5 +1,10 @@
-/** Levenshtein distance: insertions, deletions and substitutions each cost 1. */
+/**
+ * Returns the edit distance in which insertions, deletions, substitutions and swaps of two
+ * neighbouring characters each cost 1 (optimal string alignment), so `wiat` is one edit
+ * from `wait`.
+ */
 export function editDistance(a: string, b: string): number {
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
@@ -7,8 +12,11 @@ export function editDistance(a: string, b: string): number {
       const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
       const deletion = (previous[j] ?? 0) + 1;
       const insertion = (current[j - 1] ?? 0) + 1;
-      current.push(Math.min(substitution, deletion, insertion));
+      let best = Math.min(substitution, deletion, insertion);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (beforePrevious[j - 2] ?? 0) + 1);
+      current.push(best);
     }
+    beforePrevious = previous;
     previous = current;
   }
   return previous[b.length] ?? 0;

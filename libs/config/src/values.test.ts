@@ -127,12 +127,15 @@ describe('suggestions', () => {
     expect(editDistance('sever', 'server')).toBe(1);
     expect(editDistance('', 'abc')).toBe(3);
     expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('wiat', 'wait')).toBe(1);
+    expect(editDistance('ab', 'ba')).toBe(1);
   });
 
   it.each([
     ['sever', 'server'],
     ['SOCKET_TYP', 'socket_type'],
     ['only_form', 'only_from'],
+    ['wiat', 'wait'],
     ['xyzzy', null],
   ])('closest match for %s', (input, expected) => {
     expect(closestMatch(input, ['server', 'socket_type', 'only_from', 'wait'])).toBe(expected);
