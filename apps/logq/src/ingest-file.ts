@@ -203,8 +203,10 @@ async function readAndRecord(target: IngestTarget, state: ReadState, handle: Byt
   try {
     const result = await readIntoTables(target, state, handle, stats);
     if (result.binary) return { summary: state.summary, error: binaryError(state.summary.path, result.binary) };
-    state.summary.heldBackBytes = result.heldBackBytes;
+    // The bytes after the last newline of a damaged gzip file will not be completed by a
+    // later write, so the damage is reported instead of a held-back line.
     if (handle.damage) error = gzipDamageError(state, handle.damage);
+    else state.summary.heldBackBytes = result.heldBackBytes;
   } catch (cause) {
     if (cause instanceof SqlPathError) throw cause;
     // Lines loaded before the failure stay, and the stored offset covers exactly them.

@@ -1,6 +1,6 @@
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, createGzip, gzipSync } from 'node:zlib';
 import { afterEach, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
 import { countRows, makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
@@ -52,6 +52,29 @@ test('gzip file loads like its text', async () => {
 
   expect(result.status).toBe(0);
   expect(result.stdout).toContain(`${file}: 5 lines read, 5 events`);
+});
+
+/** Compresses `text` and flushes, without the gzip trailer: a file cut right after `text`. */
+async function gzipWithoutEnd(text: string): Promise<Buffer> {
+  const gzip = createGzip();
+  const chunks: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  gzip.write(text);
+  await new Promise<void>((resolve) => gzip.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+  gzip.destroy();
+  return Buffer.concat(chunks);
+}
+
+test('truncated gzip reports damage, not a held-back line', async () => {
+  const { dir, db } = setup();
+  const file = join(dir, 'cut-mid-line.log.gz');
+  writeFileSync(file, await gzipWithoutEnd(startLines('cut', 0, 3) + '26/12/4@10:00:00: START: cu'));
+
+  const result = await ingest(db, file);
+
+  expect(result.stderr).toContain(`${file}: gzip data is truncated or corrupt`);
+  expect(result.stdout).toContain('3 lines read');
+  expect(result.stdout).not.toContain('held back');
 });
 
 test('truncated gzip keeps the lines before the damage', async () => {
