@@ -1,7 +1,7 @@
 /**
  * The channel between the daemon and a wait = yes service's helper. A server that exits
  * without accepting leaves its connection pending, so the helper requests it again and
- * again until "cps" deactivates the service. The answer to a request still in flight then
+ * again until "cps" deactivates the service. The reply to a request still in flight then
  * found the channel closed, which must not stop the daemon. A reload that changes the
  * service must not close its socket either, or clients that connect meanwhile are refused.
  */
@@ -92,7 +92,7 @@ describe('a wait = yes service deactivated while a request is in flight', () => 
 
       const first = replyOnClose(port);
       await nextLine('request', 0);
-      // The reload's exec message arrives before the answer to the request already sent.
+      // The reload's exec message arrives before the reply to the request already sent.
       const argv = [HELPER, '-W', 'stream', '--', ACCEPT_ONCE, 'accept-once.pl', 'second'];
       control.write(`exec ${hexFields(argv)} ${hexFields(['PATH=/usr/bin:/bin'])}\n`);
       control.write('y');

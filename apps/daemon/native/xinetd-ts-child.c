@@ -249,7 +249,7 @@ static int read_control(void) {
 }
 
 /*
- * Reads the daemon's answer byte to a request; -1 once it closed fd 3. An exec message
+ * Reads the daemon's reply byte to a request, or -1 once it closed fd 3. An exec message
  * sent before the daemon read the request comes first: it is kept in `deferred` and
  * carried out once the request is handled.
  */

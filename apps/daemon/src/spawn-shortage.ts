@@ -41,7 +41,7 @@ export function reportSpawnShortage(log: EventLog, service: Service, code: strin
   if (reported.has(service)) return;
   reported.set(service, KINDS[code] ?? 'processes');
   const { config } = service;
-  log.error(`service ${config.id}: unable to start ${config.server}: ${code}: ${ADVICE[code] ?? 'the system refused to start the server'}; later failures of this burst are not logged`);
+  log.error(`service ${config.id}: unable to start ${config.server}: ${code}: ${ADVICE[code] ?? 'the system failed to start the server'}; later failures of this burst are not logged`);
 }
 
 /** Ends a burst once a server of the service has started, and logs that it did. */

@@ -3,7 +3,7 @@
  * or open that fails (a full disk, a read-only or immutable file) starts a fault. The
  * file's lines then wait in the queue, and lines beyond the queue's limit are dropped and
  * counted. The write is retried on a timer until it succeeds. A file deleted while in use
- * is reopened by its path, so that its lines do not go to a file nobody can read.
+ * is reopened by its path, so that its lines do not go to a file that no longer has a name.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,8 +1,8 @@
 /**
- * Property-based fuzzing of the daemon's classic log lines against the parser logq uses:
- * every service event and message the daemon can write, with any service id a
- * configuration can hold, reads back with the same fields, in the file log and behind
- * the syslog prefixes rsyslog writes.
+ * Property-based fuzzing of the daemon's classic log lines against the parser logq uses.
+ * Every service event and message the daemon can write, with any service id a
+ * configuration can contain, reads back with the same fields. This holds in the file log
+ * and behind the syslog prefixes rsyslog writes.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
