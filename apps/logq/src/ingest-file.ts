@@ -10,6 +10,7 @@ import { LogqError } from './errors.js';
 import { insertFile, mtimeOf, pathOfFile, planRead, updateFile } from './file-state.js';
 import { readCompleteLines, splitLines, type ReadResult } from './reader.js';
 import { SqlPathError, canParseInSql, loadLinesInSql, type SqlParser } from './sql-loader.js';
+import { canParseJsonlInSql, loadJsonlInSql } from './sql-jsonl-loader.js';
 import { eventRow, findInvalidField, rejectRow } from './records.js';
 
 export interface IngestTarget {
@@ -171,11 +172,17 @@ function loadLinesInJs(target: IngestTarget, state: ReadState, fileId: number, d
   for (const line of splitLines(data)) loadLine(target, state, fileId, line);
 }
 
+/** Loads a batch through the SQL path for its form, or returns false when none may take it. */
+async function loadBatchInSql(target: IngestTarget, state: ReadState, fileId: number, data: Buffer, lineCount: number): Promise<boolean> {
+  if (target.sqlParser === undefined) return false;
+  if (canParseJsonlInSql(data)) return loadJsonlInSql(target, state, fileId, data, lineCount);
+  return canParseInSql(data) && loadLinesInSql(target, state, fileId, data, lineCount);
+}
+
 async function readIntoTables(target: IngestTarget, state: ReadState, handle: ByteSource, stats: BigIntStats): Promise<ReadResult> {
   return readCompleteLines(handle, state.byteOffset, async (data, lineCount, endOffset) => {
     const fileId = await ensureFileId(target, state, stats);
-    const inSql = target.sqlParser !== undefined && canParseInSql(data) && (await loadLinesInSql(target, state, fileId, data, lineCount));
-    if (!inSql) loadLinesInJs(target, state, fileId, data);
+    if (!(await loadBatchInSql(target, state, fileId, data, lineCount))) loadLinesInJs(target, state, fileId, data);
     state.summary.linesRead += lineCount;
     target.onBytes?.(endOffset - state.byteOffset);
     state.byteOffset = endOffset;

@@ -21,8 +21,7 @@ export interface SqlParser {
 
 /**
  * Tests whether a batch may take the fast path. A batch that starts with `{` is JSONL,
- * which V8's JSON.parse reads faster than DuckDB's JSON functions (about 8 against 11 s of
- * CPU for 1,000,000 lines, 2 cores), so it takes the JS path. DuckDB's CSV reader needs valid UTF-8, and
+ * which has its own SQL path (sql-jsonl-loader.ts). DuckDB's CSV reader needs valid UTF-8, and
  * reads each line as one value only if no byte is its delimiter (0x01) or a NUL, and no line
  * is empty (it skips those, which would shift the numbers). The JS parser strips a CR before
  * a newline but keeps it in the stored line, so batches with a CR take the JS path whole.

@@ -1,0 +1,242 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, expect, test } from 'vitest';
+import { SAMPLES } from '#logformat';
+import { DuckDBInstance } from './duckdb.js';
+import { STAGE_JSONL_SQL } from './sql-jsonl.js';
+import { canParseJsonlInSql } from './sql-jsonl-loader.js';
+import { makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
+import { fuzzRuns, fuzzTimeout } from '../../../test/support/fuzz.js';
+
+afterAll(removeTempDirs);
+
+const JSONL_SAMPLES = SAMPLES.filter((sample) => sample.form === 'jsonl').map((sample) => sample.line);
+const T = '"time":"2026-12-04T10:00:00.000Z"';
+
+// Lines at the edges of what the JSONL SQL path accepts: each must load exactly as the
+// JavaScript parser loads it, whether SQL reads it or hands it back.
+const EDGE_LINES = [
+  `{"level":30,${T},"host":"gw","event":"START","service":"a","pid":1,"source":{"ip":"192.0.2.1","port":65535}}`,
+  `{${T},"event":"START","service":"nohost","pid":1}`,
+  `{${T},"host":null,"event":"START","service":"nullhost"}`,
+  `{${T},"host":5,"event":"START","service":"numberhost"}`,
+  `{${T},"event":"START","service":"dup","service":"last"}`,
+  `{${T},"event":"START","pid":1,"service":"reordered"}`,
+  `{ ${T}, "event": "START", "service": "spaces" }`,
+  `{${T},"event":"START","service":"a\\"quote"}`,
+  `{${T},"event":"START","service":"\\u0041escaped"}`,
+  `{${T},"event":"START","service":"tab\there"}`,
+  `{${T},"event":"START","service":"café ünïcode"}`,
+  `{${T},"event":"START","service":"replacement\uFFFDchar"}`,
+  `{${T},"event":"START","service":"zeros","pid":007}`,
+  `{${T},"event":"START","service":"big","pid":2147483648}`,
+  `{${T},"event":"START","service":"nine","pid":999999999}`,
+  `{${T},"event":"START","service":"ten","pid":9999999999}`,
+  `{${T},"event":"START","service":"half","pid":1.5}`,
+  `{${T},"event":"START","service":"exp","pid":1e2}`,
+  `{${T},"event":"START","service":"negzero","pid":-0}`,
+  `{${T},"event":"EXIT","service":"d","pid":1,"status":-1,"signal":null,"duration_ms":0.1}`,
+  `{${T},"event":"EXIT","service":"d","pid":1,"status":null,"signal":15,"duration_ms":-0}`,
+  `{${T},"event":"EXIT","service":"d","duration_ms":123456789012345.123456}`,
+  `{${T},"event":"EXIT","service":"d","duration_ms":1.0000005}`,
+  `{${T},"event":"EXIT","service":"d","duration_ms":1e400}`,
+  `{${T},"event":"EXIT","service":"d","duration_ms":"5"}`,
+  `{${T},"event":"FAIL","service":"f","reason":"address","source":{"ip":"::FFFF:10.0.0.1","port":0}}`,
+  `{${T},"event":"FAIL","service":"f","reason":"address","source":{"ip":"::ffff:10.0.0.1.5"}}`,
+  `{${T},"event":"FAIL","service":"f","reason":"address","source":{"ip":null}}`,
+  `{${T},"event":"FAIL","service":"f","source":{"ip":"192.0.2.1","port":65536}}`,
+  `{${T},"event":"FAIL","service":"f","source":{"ip":"192.0.2.1","port":-1}}`,
+  `{${T},"event":"FAIL","service":"f","source":null}`,
+  `{${T},"event":"FAIL","service":"f","source":{}}`,
+  `{${T},"event":"FAIL","service":"f","source":"192.0.2.1"}`,
+  `{${T},"event":"FAIL","service":"f","source":["192.0.2.1"]}`,
+  `{${T},"event":"NOID","service":"n","reason":"timeout","source":{"ip":"192.0.2.9"}}`,
+  `{${T},"event":"USERID","service":"u","text":"UNIX : joe"}`,
+  `{${T},"event":"MESSAGE","severity":"NOTICE","msg":"Started"}`,
+  `{${T},"event":"MESSAGE","severity":"notice","msg":"lower case"}`,
+  `{${T},"event":"MESSAGE","severity":5,"text":"text wins","msg":"msg loses"}`,
+  `{${T},"event":"TRAFFIC","service":"r","bytes_in":999999999999999,"bytes_out":0}`,
+  `{${T},"event":"TRAFFIC","service":"r","bytes_in":9999999999999999,"bytes_out":0}`,
+  `{${T},"event":"TRAFFIC","service":"r","bytes_in":-1,"bytes_out":0}`,
+  `{${T},"event":"start","service":"lower"}`,
+  `{${T},"event":"BOGUS","service":"bogus"}`,
+  `{${T},"service":"noevent"}`,
+  `{"event":"START","service":"notime"}`,
+  `{"time":"2028-02-29T10:00:00Z","event":"START","service":"leap"}`,
+  `{"time":"2026-02-30T10:00:00Z","event":"START","service":"rollover"}`,
+  `{"time":"2026-04-31T10:00:00Z","event":"START","service":"rollover30"}`,
+  `{"time":"2026-12-04T24:00:00Z","event":"START","service":"hour24"}`,
+  `{"time":"2026-12-04T10:00:60Z","event":"START","service":"second60"}`,
+  `{"time":"2026-12-04T10:00:00.5Z","event":"START","service":"half"}`,
+  `{"time":"2026-12-04T10:00:00.1234Z","event":"START","service":"fourdigits"}`,
+  `{"time":"2026-12-04T10:00:00+01:00","event":"START","service":"offset"}`,
+  `{"time":"2026-12-04T10:00:00z","event":"START","service":"lowerz"}`,
+  `{"time":"2026-12-04 10:00:00","event":"START","service":"localtime"}`,
+  `{"time":1796378400000,"event":"START","service":"epoch"}`,
+  `{"time":"1969-12-31T23:59:59Z","event":"START","service":"before1970"}`,
+  `{"time":"2100-01-01T00:00:00Z","event":"START","service":"year2100"}`,
+  `{"time":"2030-01-01T00:00:00Z","event":"START","service":"future"}`,
+  `{"level":"30",${T},"event":"START","service":"stringlevel"}`,
+  `{"level":030,${T},"event":"START","service":"octal"}`,
+  `{${T},"event":"START","service":"unknownkey","hostname":"x"}`,
+  `{${T},"event":"START","service":"trailing"} x`,
+  `{${T},"event":"START"`,
+  '{}',
+  '[1,2]',
+  '"string"',
+  'null',
+  '26/12/4@10:00:00: START: classic pid=1 from=192.0.2.1',
+];
+
+const COLUMNS = `line_number, epoch_ms(time) AS time, host, kind::VARCHAR AS kind, service, pid, source_ip, source_port, reason,
+  status, signal, duration_ms, text, severity::VARCHAR AS severity, bytes_in, bytes_out, writer_pid, form::VARCHAR AS form, line`;
+
+interface Loaded {
+  summary: string;
+  events: unknown[];
+  rejects: unknown[];
+}
+
+async function load(parser: 'js' | 'sql', file: string): Promise<Loaded> {
+  const db = join(makeTempDir(), 'logq.duckdb');
+  const env = { LOGQ_PARSER: parser };
+  const result = await runLogq(['ingest', '--db', db, '--host', 'fallback', file], { env, now: new Date(2026, 11, 31) });
+  expect(result.stderr).toBe('');
+  return {
+    // The summary names the database and ends with the elapsed time and rate, which differ between runs.
+    summary: result.stdout.replace(db, 'DB').replace(/ in [\d.]+ s \([\d,]+ lines\/s\)/g, ''),
+    events: await query(db, `SELECT ${COLUMNS} FROM events ORDER BY line_number`),
+    rejects: await query(db, 'SELECT line_number, text, reason, is_foreign FROM rejects ORDER BY line_number'),
+  };
+}
+
+function writeLines(lines: readonly string[]): string {
+  const file = join(makeTempDir(), 'events.jsonl');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+async function expectSameRows(lines: readonly string[]): Promise<Loaded> {
+  const file = writeLines(lines);
+  const js = await load('js', file);
+  const sql = await load('sql', file);
+  expect(sql.events).toEqual(js.events);
+  expect(sql.rejects).toEqual(js.rejects);
+  expect(sql.summary).toBe(js.summary);
+  return js;
+}
+
+/** Stages `lines` the way ingest does and returns, per line, whether SQL parsed it itself. */
+async function acceptedBySql(lines: readonly string[]): Promise<boolean[]> {
+  const file = writeLines(lines);
+  const instance = await DuckDBInstance.create(':memory:');
+  try {
+    const connection = await instance.connect();
+    await connection.run(STAGE_JSONL_SQL, { path: file });
+    const reader = await connection.runAndReadAll('SELECT ok FROM staged_jsonl ORDER BY rowid');
+    connection.closeSync();
+    return reader.getRows().map(([ok]) => ok === true);
+  } finally {
+    instance.closeSync();
+  }
+}
+
+test('JSONL SQL and JS parsers load the same rows', async () => {
+  const js = await expectSameRows([...JSONL_SAMPLES, ...EDGE_LINES]);
+  expect(js.events.length).toBeGreaterThan(JSONL_SAMPLES.length);
+  expect(js.rejects.length).toBeGreaterThan(0);
+});
+
+test('JSONL SQL path takes the daemon lines', async () => {
+  const others = [
+    `{${T},"event":"START","service":"dup","service":"last"}`,
+    `{${T},"event":"START","service":"a\\"quote"}`,
+    `{"time":"2026-02-30T10:00:00Z","event":"START","service":"rollover"}`,
+    `{${T},"event":"START","service":"replacement\uFFFDchar"}`,
+    '[1,2]',
+  ];
+  expect(await acceptedBySql([...JSONL_SAMPLES, ...others])).toEqual([...JSONL_SAMPLES.map(() => true), ...others.map(() => false)]);
+});
+
+test('JSONL batch check', () => {
+  expect(canParseJsonlInSql(Buffer.from(JSONL_SAMPLES.join('\n') + '\n'))).toBe(true);
+  expect(canParseJsonlInSql(Buffer.from('26/12/4@10:00:00: START: a pid=1\n'))).toBe(false);
+  expect(canParseJsonlInSql(Buffer.from(`${JSONL_SAMPLES[0]}\n\n${JSONL_SAMPLES[1]}\n`))).toBe(false);
+  expect(canParseJsonlInSql(Buffer.from(`${JSONL_SAMPLES[0]}\r\n`))).toBe(false);
+  expect(canParseJsonlInSql(Buffer.concat([Buffer.from(`${JSONL_SAMPLES[0]}\n{"a":"`), Buffer.from([0xff]), Buffer.from('"}\n')]))).toBe(false);
+});
+
+test('JSONL with CRLF and empty lines loads the same', async () => {
+  const [first, second] = JSONL_SAMPLES;
+  await expectSameRows([first!, '', `${second!}\r`, first!]);
+});
+
+// Generated objects with the daemon's keys, in its order or shuffled, with values of the
+// expected types near their limits and of other types.
+const text = fc.oneof(
+  { weight: 12, arbitrary: fc.stringMatching(/^[a-z0-9.:_ -]{0,10}$/) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+  { weight: 1, arbitrary: fc.constantFrom('::ffff:10.1.2.3', '::FFFF:1.2.3.4.5', 'ü\uFFFD') },
+);
+const integer = fc.oneof(
+  { weight: 12, arbitrary: fc.integer({ min: -5, max: 66000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(2 ** 31 - 1, 2 ** 31, -(2 ** 31), 999999999, -999999999, 2 ** 53, 1e15 - 1, 1e15) },
+);
+const number = fc.oneof(
+  { weight: 4, arbitrary: integer },
+  { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0.1, -0, 1.5, -0.25, 123456.654321) },
+);
+const value = (main: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
+  fc.oneof({ weight: 40, arbitrary: main }, { weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.oneof(text, number, fc.boolean()) });
+const day = fc.date({ min: new Date('1999-12-31T00:00:00Z'), max: new Date('2031-01-01T00:00:00Z'), noInvalidDate: true });
+const time = fc.oneof(
+  { weight: 12, arbitrary: day.map((date) => date.toISOString()) },
+  { weight: 1, arbitrary: day.map((date) => date.toISOString().replace('.000', '').replace(/:\d\d\./, ':59.')) },
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 28, max: 32 }), fc.integer({ min: 22, max: 25 })).map(([m, d, h]) => `2028-${String(m).padStart(2, '0')}-${d}T${h}:00:00Z`) },
+  { weight: 1, arbitrary: fc.oneof(fc.integer(), text) },
+);
+const source = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ ip: value(fc.oneof(fc.ipV4(), fc.ipV6(), text)), port: value(integer) }, { requiredKeys: ['ip'] }) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.constant({}) },
+);
+const fields = fc.record(
+  {
+    level: fc.constantFrom(20, 30, 40, 50, 60),
+    time,
+    host: value(fc.constantFrom('gw', 'a.example', 'h"q')),
+    event: value(fc.constantFrom('START', 'EXIT', 'FAIL', 'USERID', 'NOID', 'TRAFFIC', 'MESSAGE', 'Start')),
+    severity: value(fc.constantFrom('NOTICE', 'ERROR', 'CRITICAL', 'notice')),
+    service: value(text),
+    pid: value(integer),
+    reason: value(fc.constantFrom('address', 'libwrap', 'connections per second')),
+    status: value(integer),
+    signal: value(integer),
+    duration_ms: value(number),
+    text: value(text),
+    msg: value(text),
+    bytes_in: value(integer),
+    bytes_out: value(integer),
+    source,
+  },
+  { requiredKeys: ['time', 'event'] },
+);
+const jsonLine = fc.oneof(
+  { weight: 8, arbitrary: fields.map((object) => JSON.stringify(object)) },
+  { weight: 1, arbitrary: fc.tuple(fields, fc.nat()).map(([object, seed]) => JSON.stringify(Object.fromEntries(Object.entries(object).sort((a, b) => ((a[0].length * seed) % 7) - ((b[0].length * seed) % 7))))) },
+  { weight: 1, arbitrary: fc.json() },
+);
+
+// Each run ingests one file of up to 300 lines twice, so it counts as 250 inputs of the
+// budget that XINETD_TS_FUZZ_RUNS sets for every property.
+test('generated JSONL loads the same through SQL and JS', async () => {
+  const runs = Math.ceil(fuzzRuns(1000) / 250);
+  await fc.assert(
+    fc.asyncProperty(fc.array(jsonLine, { minLength: 50, maxLength: 300 }), async (lines) => {
+      await expectSameRows([JSONL_SAMPLES[0]!, ...lines]);
+    }),
+    { numRuns: runs },
+  );
+}, fuzzTimeout(120_000));
