@@ -1,7 +1,7 @@
 /**
- * Runs the JSONL SQL path (sql-jsonl.ts) on one batch of lines: stages the bytes in a
- * file, lets DuckDB read the lines of the daemon's shape into events, then passes the
- * other lines to the JavaScript parser with their line numbers.
+ * Runs the JSONL SQL path (sql-jsonl.ts) on one batch of lines. It stages the bytes in a
+ * file and lets DuckDB read the lines of the daemon's shape into events. Then it passes
+ * the other lines to the JavaScript parser with their line numbers.
  */
 import { writeFile } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
@@ -23,7 +23,7 @@ export function canParseJsonlInSql(data: Buffer): boolean {
 /**
  * Loads a JSONL batch through SQL, and the lines SQL leaves over through the JS parser.
  * Returns false, having loaded nothing, when DuckDB's reader saw another number of lines
- * than `lineCount`; the caller then loads the batch through the JS parser.
+ * than `lineCount`, and the caller then loads the batch through the JS parser.
  */
 export async function loadJsonlInSql(target: IngestTarget, state: ReadState, fileId: number, data: Buffer, lineCount: number): Promise<boolean> {
   try {

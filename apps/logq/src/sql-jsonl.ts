@@ -1,10 +1,10 @@
 /**
  * The SQL path for the daemon's JSONL: DuckDB stages a batch one line per row, matches
  * each line whole against the shape the daemon writes, and reads the fields of the
- * matching lines with one json_transform call. Every other line (other keys or key
- * order, escapes in strings, numbers that may not fit their columns, dates that V8 and
- * DuckDB read differently, U+FFFD) goes to the JavaScript parser in libs/logformat,
- * which stays the one definition: tests load the same lines both ways and compare.
+ * matching lines with one json_transform call. Every other line goes to the JavaScript
+ * parser in libs/logformat: other keys or key order, escapes in strings, numbers that may
+ * not fit their columns, dates that V8 and DuckDB read differently, and U+FFFD. That parser
+ * stays the one definition, and tests load the same lines both ways and compare.
  *
  * The shape is a subset of JSON on which JSON.parse and DuckDB agree by construction:
  * each known key appears at most once and in a fixed order, so duplicate keys (where
@@ -33,13 +33,13 @@ const ISO_UTC = String.raw`"${DATE}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,3
 const KIND = `"(?:${[...EVENT_KINDS, 'MESSAGE'].join('|')})"`;
 const SOURCE = String.raw`(?:\{"ip":${STRING_OR_NULL}(?:,"port":${PORT})?\}|null)`;
 
-/** An optional `,"key":value` member. */
+/** Builds the pattern of an optional `,"key":value` member. */
 function member(key: string, value: string): string {
   return `(?:,"${key}":${value})?`;
 }
 
 // pino writes level, time and the base field host first. The event's own fields follow in
-// the order that eventFields and messageFields in libs/logformat give them; this order
+// the order that eventFields and messageFields in libs/logformat give them. This order
 // contains each kind's order as a subsequence.
 const JSONL_SHAPE =
   String.raw`\{(?:"level":(?:0|[1-9]\d{0,2}),)?"time":${ISO_UTC}${member('host', STRING_OR_NULL)},"event":${KIND}` +
