@@ -31,6 +31,38 @@ export function canParseInSql(data: Buffer): boolean {
   return data[0] !== 0x7b && data[0] !== 0x0a && data.indexOf('\n\n') < 0 && data.indexOf(0x0d) < 0 && data.indexOf(0x01) < 0 && data.indexOf(0x00) < 0 && isUtf8(data);
 }
 
+/** A run of a batch's lines, for the SQL path or the JS parser. */
+export interface Segment {
+  data: Buffer;
+  inSql: boolean;
+}
+
+/** Below this size a run that the SQL path cannot take whole goes to the JS parser without being split further. */
+const MIN_SPLIT_BYTES = 64 * 1024;
+
+/**
+ * Cuts a batch into runs of lines that the SQL path can take and runs that it cannot, so
+ * that one blank line, CR or invalid byte sends about 64 KiB to the JS parser rather
+ * than the whole batch. A run that fails the test is halved at a newline near its middle
+ * until it passes or is small. JSONL batches go to the JS parser whole.
+ */
+export function* segmentsOf(data: Buffer): Generator<Segment> {
+  if (data[0] === 0x7b || canParseInSql(data)) {
+    yield { data, inSql: data[0] !== 0x7b };
+    return;
+  }
+  // A run ends with a newline, so the search from the middle always finds one. When it
+  // finds only that last one, the run is cut at the newline before the middle.
+  let cut = data.indexOf(0x0a, data.length >> 1);
+  if (cut === data.length - 1) cut = data.lastIndexOf(0x0a, (data.length >> 1) - 1);
+  if (data.length < MIN_SPLIT_BYTES || cut < 0) {
+    yield { data, inSql: false };
+    return;
+  }
+  yield* segmentsOf(data.subarray(0, cut + 1));
+  yield* segmentsOf(data.subarray(cut + 1));
+}
+
 /** A failed statement of the fast path: logq's bug, not the input's, and it aborts the transaction. */
 export class SqlPathError extends Error {
   constructor(cause: unknown) {
