@@ -29,6 +29,7 @@ const EDGE_LINES = [
   `{${TIME_FIELD},"event":"START","service":"tab\there"}`,
   `{${TIME_FIELD},"event":"START","service":"café ünïcode"}`,
   `{${TIME_FIELD},"event":"START","service":"replacement\uFFFDchar"}`,
+  `{${TIME_FIELD},"event":"START","service":"odd\u007F\u0085\u2028\uFFFE\u{10FFFF}chars"}`,
   `{${TIME_FIELD},"event":"START","service":"zeros","pid":007}`,
   `{${TIME_FIELD},"event":"START","service":"big","pid":2147483648}`,
   `{${TIME_FIELD},"event":"START","service":"nine","pid":999999999}`,
@@ -149,6 +150,7 @@ test('JSONL SQL and JS parsers load the same rows', async () => {
 });
 
 test('JSONL SQL path takes the daemon lines', async () => {
+  const accepted = [...JSONL_SAMPLES, `{${TIME_FIELD},"event":"START","service":"odd\u007F\u0085\u2028\uFFFE\u{10FFFF}chars"}`];
   const others = [
     `{${TIME_FIELD},"event":"START","service":"dup","service":"last"}`,
     `{${TIME_FIELD},"event":"START","service":"a\\"quote"}`,
@@ -156,7 +158,7 @@ test('JSONL SQL path takes the daemon lines', async () => {
     `{${TIME_FIELD},"event":"START","service":"replacement\uFFFDchar"}`,
     '[1,2]',
   ];
-  expect(await acceptedBySql([...JSONL_SAMPLES, ...others])).toEqual([...JSONL_SAMPLES.map(() => true), ...others.map(() => false)]);
+  expect(await acceptedBySql([...accepted, ...others])).toEqual([...accepted.map(() => true), ...others.map(() => false)]);
 });
 
 test('JSONL batch conditions', () => {
@@ -228,6 +230,41 @@ const jsonLine = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fields, fc.nat()).map(([object, seed]) => JSON.stringify(Object.fromEntries(Object.entries(object).sort((a, b) => ((a[0].length * seed) % 7) - ((b[0].length * seed) % 7))))) },
   { weight: 1, arbitrary: fc.json() },
 );
+
+// Lines of the daemon's shape only, so that nearly all of them take the SQL path, with
+// decimals, ports and counts across their whole ranges.
+const decimal = fc.tuple(fc.integer({ min: -1e6, max: 1e6 }), fc.nat(999999)).map(([whole, fraction]) => Number(`${whole}.${fraction}`));
+const daemonFields = fc.record(
+  {
+    level: fc.constantFrom(30, 40),
+    time: day.map((date) => date.toISOString()),
+    host: fc.stringMatching(/^[a-z.]{1,8}$/),
+    event: fc.constantFrom('START', 'EXIT', 'FAIL', 'USERID', 'NOID', 'TRAFFIC', 'MESSAGE'),
+    severity: fc.constantFrom('NOTICE', 'ERROR', 'INFO'),
+    service: text,
+    pid: fc.integer({ min: -999999999, max: 999999999 }),
+    reason: fc.constantFrom('address', 'per_source_limit', 'connections per second'),
+    status: fc.option(fc.integer({ min: -999999999, max: 999999999 })),
+    signal: fc.option(fc.integer({ min: 0, max: 64 })),
+    duration_ms: fc.oneof(decimal, fc.integer({ min: 0, max: 1e15 - 1 })),
+    text,
+    msg: text,
+    bytes_in: fc.integer({ min: 0, max: 1e15 - 1 }),
+    bytes_out: fc.integer({ min: 0, max: 1e15 - 1 }),
+    source: fc.record({ ip: fc.option(fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4().map((ip) => `::ffff:${ip}`))), port: fc.integer({ min: 0, max: 65535 }) }, { requiredKeys: ['ip'] }),
+  },
+  { requiredKeys: ['level', 'time', 'host', 'event'] },
+);
+
+test('daemon-shaped JSONL loads the same', async () => {
+  const runs = Math.ceil(fuzzRuns(1000) / 250);
+  await fc.assert(
+    fc.asyncProperty(fc.array(daemonFields.map((object) => JSON.stringify(object)), { minLength: 50, maxLength: 300 }), async (lines) => {
+      await expectSameRows(lines);
+    }),
+    { numRuns: runs },
+  );
+}, fuzzTimeout(120_000));
 
 // Each run ingests one file of up to 300 lines twice, so it counts as 250 inputs of the
 // budget that XINETD_TS_FUZZ_RUNS sets for every property.

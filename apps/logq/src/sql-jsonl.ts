@@ -6,7 +6,7 @@
  * not fit their columns, dates that V8 and DuckDB read differently, and U+FFFD. That parser
  * stays the one definition, and tests load the same lines both ways and compare.
  *
- * The shape is a subset of JSON on which JSON.parse and DuckDB agree by construction:
+ * The shape is a subset of JSON on which JSON.parse and DuckDB read the same values:
  * each known key appears at most once and in a fixed order, so duplicate keys (where
  * JSON.parse keeps the last) cannot occur. Strings contain no backslash, so their text
  * is their value, and numbers are plain integers or decimals within their column types.
@@ -14,6 +14,7 @@
 import { EVENT_KINDS, SEVERITIES } from '#logformat';
 import { MAX_LINE_BYTES } from './reader.js';
 
+// A line with U+FFFD goes to JS, which counts it as a sign of bytes that were not UTF-8.
 const STRING = String.raw`"[^"\\\x00-\x1f\x{FFFD}]*"`;
 const STRING_OR_NULL = `(?:${STRING}|null)`;
 // Nine digits always fit a 32-bit integer, and fifteen stay below 2^53, so that JSON.parse
