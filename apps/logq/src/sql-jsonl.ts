@@ -82,6 +82,8 @@ const FIELDS = JSON.stringify({
  * has the shape (`ok`), and for those lines the fields and the time. The CSV reader
  * settings are those of the classic path (sql-parse.ts), so each line is one value as
  * written. The caller checks the row count.
+ * NOTE: each batch's table stays in memory until the ingest commits: 4.8 GB of peak RSS
+ * for a 1.6 GB JSONL file of 10,000,000 lines, against 1.4 GB with the JS parser.
  */
 export const STAGE_JSONL_SQL = `
 CREATE OR REPLACE TEMP TABLE staged_jsonl AS
