@@ -115,7 +115,7 @@ async function storeFloor(formDb, form) {
   await connection.run(`COPY (SELECT * FROM source.events) TO '${csv}' (HEADER false)`);
   const eventCount = Number((await connection.runAndReadAll('SELECT count(*) FROM source.events')).getRows()[0][0]);
   const described = (await connection.runAndReadAll('DESCRIBE source.events')).getRows();
-  // Enum columns are read and stored as text here, which costs at least as much as an enum.
+  // Enum columns are stored as text here, because their types belong to the other database.
   const types = described.map(([name, type]) => [name, String(type).startsWith('ENUM') ? 'VARCHAR' : String(type)]);
   await connection.run(`CREATE TABLE events (${types.map(([name, type]) => `${name} ${type}`).join(', ')})`);
   await connection.run('DETACH source');
