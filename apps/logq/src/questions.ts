@@ -3,16 +3,16 @@
  * and a timeline. Each builds one SQL statement over the events table or the sessions
  * view, with every user value bound as a parameter.
  */
-import type { DuckDBValue } from '@duckdb/node-api';
 import { parseDuration } from './duration.js';
 import { LogqError } from './errors.js';
 import { buildFilter, where, type Filter, type FilterOptions } from './filters.js';
 import type { OutputColumn } from './output.js';
-import type { Database } from './db.js';
+import type { EventsDatabase } from './query-source.js';
+import type { QueryParams } from './read-client.js';
 
 export interface Question {
   sql: string;
-  params: Record<string, DuckDBValue>;
+  params: QueryParams;
   columns: OutputColumn[];
 }
 
@@ -82,12 +82,12 @@ function topColumns(header: string, subject: string): OutputColumn[] {
 }
 
 /** Returns whether `top` and `services` may read event_counts: it has no times to filter on, and --from has no such table. */
-export function usesEventCounts(database: Database, options: QuestionOptions): boolean {
+export function usesEventCounts(database: EventsDatabase, options: QuestionOptions): boolean {
   return database.eventCounts === true && options.since === undefined && options.until === undefined;
 }
 
 /** `top sources|services|reasons|hosts`: who or what appears most, by connection attempts (START and FAIL) unless --kind. */
-export async function topQuestion(database: Database, subject: string, options: QuestionOptions): Promise<Question> {
+export async function topQuestion(database: EventsDatabase, subject: string, options: QuestionOptions): Promise<Question> {
   const group = GROUPS[subject.replace(/s$/, '')];
   if (!group || subject === 'kind' || subject === 'kinds') {
     throw new LogqError('LOGQ_INVALID_OPTION', `top ${subject}: use sources, services, reasons or hosts`);
@@ -138,7 +138,7 @@ const SERVICES_COLUMNS: OutputColumn[] = [
 ];
 
 /** `services`: one row per service with its starts, exits, failures and durations. */
-export async function servicesQuestion(database: Database, options: QuestionOptions): Promise<Question> {
+export async function servicesQuestion(database: EventsDatabase, options: QuestionOptions): Promise<Question> {
   const counted = usesEventCounts(database, options);
   const filter = await buildFilter(database.connection, options, 'time', counted ? 'event_counts' : 'events');
   filter.conditions.push(`kind <> ${kindSql('MESSAGE')}`);
@@ -181,7 +181,7 @@ function servicesFromEvents(filter: Filter): string {
 const SESSION_GROUPS = ['service', 'source', 'host'];
 
 /** `sessions`: the newest sessions, or with --by their counts and durations per group. */
-export async function sessionsQuestion(database: Database, options: QuestionOptions): Promise<Question> {
+export async function sessionsQuestion(database: EventsDatabase, options: QuestionOptions): Promise<Question> {
   const filter = await buildFilter(database.connection, options, 'start_time');
   filter.params.limit = options.limit ?? 50;
   if (options.by !== undefined) {
@@ -228,7 +228,7 @@ function localZone(): string {
 }
 
 /** `timeline`: events per time bucket, split by kind unless --by names other groups. */
-export async function timelineQuestion(database: Database, options: QuestionOptions): Promise<Question> {
+export async function timelineQuestion(database: EventsDatabase, options: QuestionOptions): Promise<Question> {
   const bucketText = options.bucket ?? '1h';
   const bucketMs = parseDuration(bucketText);
   if (bucketMs === null || bucketMs < 1000) {

@@ -88,6 +88,6 @@ export async function createViews(connection: DuckDBConnection): Promise<void> {
  * the database's own, which an older logq may have written with another definition,
  * such as a sessions view that DuckDB ran as a nested loop join.
  */
-export async function ensureViews(connection: DuckDBConnection): Promise<void> {
+export async function ensureViews(connection: { run(sql: string): Promise<unknown> }): Promise<void> {
   for (const sql of statements(true)) await connection.run(sql);
 }
