@@ -7,6 +7,7 @@ import { parseDuration } from './duration.js';
 import { LogqError } from './errors.js';
 import { buildFilter, where, type Filter, type FilterOptions } from './filters.js';
 import type { OutputColumn } from './output.js';
+import { sessionsOfKeys } from './views.js';
 import type { EventsDatabase } from './query-source.js';
 import type { QueryParams } from './read-client.js';
 
@@ -180,6 +181,34 @@ function servicesFromEvents(filter: Filter): string {
 
 const SESSION_GROUPS = ['service', 'source', 'host'];
 
+/**
+ * Returns the CTEs starts_matching and session_keys: the START lines that pass the
+ * filter (or with `newest`, only the $limit newest of them), and their host, service and
+ * pid. A session row takes these columns, its start time and its source from its START
+ * line, so the sessions of these keys contain every row the question reads from the view.
+ */
+function sessionKeys(filter: Filter, newest: boolean): string {
+  return `starts_matching AS (
+            SELECT * FROM (
+              SELECT host, service, pid, time AS start_time, source_ip, file_id, line_number FROM events
+              WHERE kind = ${kindSql('START')} AND pid IS NOT NULL AND service IS NOT NULL)
+            WHERE ${where(filter)}${newest ? ' ORDER BY start_time DESC, file_id, line_number LIMIT $limit' : ''}),
+          session_keys AS (SELECT DISTINCT host, service, pid FROM starts_matching)`;
+}
+
+/**
+ * Sets $session_bound for sessionsOfKeys: a time at or before the earliest matching START.
+ * It is 1 ms before that START, because the client reads times in whole milliseconds.
+ */
+async function bindSessionBound(database: EventsDatabase, filter: Filter, newest: boolean): Promise<void> {
+  const sql = `WITH ${sessionKeys(filter, newest)} SELECT min(start_time) - INTERVAL 1 MILLISECOND AS bound FROM starts_matching`;
+  // DuckDB rejects a bound parameter that the statement does not use.
+  const params = { ...filter.params };
+  if (!newest) delete params.limit;
+  const rows = (await database.connection.runAndReadAll(sql, params)).getRows();
+  filter.params.session_bound = (rows[0]?.[0] as Date | null | undefined) ?? null;
+}
+
 /** `sessions`: the newest sessions, or with --by their counts and durations per group. */
 export async function sessionsQuestion(database: EventsDatabase, options: QuestionOptions): Promise<Question> {
   const filter = await buildFilter(database.connection, options, 'start_time');
@@ -187,11 +216,16 @@ export async function sessionsQuestion(database: EventsDatabase, options: Questi
   if (options.by !== undefined) {
     const groups = parseGroups(options.by, SESSION_GROUPS);
     const keys = groups.map((name) => `${GROUPS[name]!.sql} AS ${name}`).join(', ');
+    // Without a filter every key is needed, and the plain view skips the key lookup.
+    const scoped = filter.conditions.length > 0;
+    if (scoped) await bindSessionBound(database, filter, false);
+    const sessions = scoped ? `(${sessionsOfKeys('session_keys')})` : 'sessions';
     return {
-      sql: `SELECT ${keys}, count(*) AS sessions, count(exit_time) AS ended,
+      sql: `${scoped ? `WITH ${sessionKeys(filter, false)} ` : ''}
+            SELECT ${keys}, count(*) AS sessions, count(exit_time) AS ended,
               count(*) FILTER (WHERE status <> 0 OR signal IS NOT NULL) AS failed,
               round(median(duration_ms) / 1000, 1) AS median_seconds, max(duration_ms) / 1000 AS max_seconds
-            FROM sessions WHERE ${where(filter)} GROUP BY ALL ORDER BY sessions DESC LIMIT $limit`,
+            FROM ${sessions} WHERE ${where(filter)} GROUP BY ALL ORDER BY sessions DESC LIMIT $limit`,
       params: filter.params,
       columns: [
         ...groups.map((name) => ({ key: name, header: GROUPS[name]!.header })),
@@ -203,9 +237,11 @@ export async function sessionsQuestion(database: EventsDatabase, options: Questi
       ],
     };
   }
+  await bindSessionBound(database, filter, true);
   return {
-    sql: `SELECT start_time, host, service, pid, source_ip, exit_time, status, signal, duration_ms / 1000 AS seconds, userid
-          FROM sessions WHERE ${where(filter)} ORDER BY start_time DESC, file_id, line_number LIMIT $limit`,
+    sql: `WITH ${sessionKeys(filter, true)}
+          SELECT start_time, host, service, pid, source_ip, exit_time, status, signal, duration_ms / 1000 AS seconds, userid
+          FROM (${sessionsOfKeys('session_keys')}) WHERE ${where(filter)} ORDER BY start_time DESC, file_id, line_number LIMIT $limit`,
     params: filter.params,
     columns: [
       { key: 'start_time', header: 'START' },
