@@ -6,7 +6,7 @@ import { EXIT_OK, type ExitStatus } from './exit-codes.js';
 import { currentTime, type CliIo } from './io.js';
 import { formatLocalTime } from './local-time.js';
 import { columnsOf, outputFormat, renderRows, type FormatOptions } from './output.js';
-import { openEvents, type EventsDatabase, type SourceOptions } from './query-source.js';
+import { openEvents, type EventsDatabase, type OpenNeeds, type SourceOptions } from './query-source.js';
 import { SELECT_STATEMENT, statementTypeName } from './read-client.js';
 import { servicesQuestion, sessionsQuestion, timelineQuestion, topQuestion, type Question, type QuestionOptions } from './questions.js';
 
@@ -63,9 +63,9 @@ export function checkRange(options: QuestionOptions): void {
 }
 
 /** Opens the events, builds the question, prints its rows in the chosen form. */
-export async function answer(options: CommonOptions, io: CliIo, build: (database: EventsDatabase) => Promise<Question>): Promise<ExitStatus> {
+export async function answer(options: CommonOptions, io: CliIo, build: (database: EventsDatabase) => Promise<Question>, needs: OpenNeeds = {}): Promise<ExitStatus> {
   checkRange(options);
-  const database = await openEvents(options, io);
+  const database = await openEvents(options, io, needs);
   try {
     const question = await build(database);
     const reader = await database.connection.runAndReadAll(question.sql, question.params);
@@ -104,7 +104,7 @@ export function addSessionsCommand(program: Command, io: CliIo, setStatus: SetSt
     .option('--by <groups>', 'group by service, source or host (comma-separated)')
     .option('--limit <n>', 'rows to print (default 50)', positiveInteger);
   addCommonOptions(command, io).action(async (options: CommonOptions) => {
-    setStatus(await answer(options, io, (database) => sessionsQuestion(database, options)));
+    setStatus(await answer(options, io, (database) => sessionsQuestion(database, options), { views: true }));
   });
 }
 
@@ -130,7 +130,7 @@ export function addQueryCommand(program: Command, io: CliIo, setStatus: SetStatu
       await checkSelect(database, sql);
       return { sql, params: {}, columns: [] };
     };
-    setStatus(await answer(options, io, build).catch((error: unknown) => {
+    setStatus(await answer(options, io, build, { views: true }).catch((error: unknown) => {
       throw queryError(sql, error);
     }));
   });

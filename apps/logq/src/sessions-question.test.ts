@@ -76,7 +76,7 @@ beforeAll(async () => {
   const result = await runLogq(['ingest', '--db', db, join(dir, 'syslog'), join(dir, 'classic.log')]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
-  database = await openEvents({ db }, { stdout: process.stdout, stderr: process.stderr, env: {} });
+  database = await openEvents({ db }, { stdout: process.stdout, stderr: process.stderr, env: {} }, { views: true });
 });
 
 afterAll(() => {
