@@ -2,7 +2,7 @@
  * The filters every question shares (--since, --until, --service, --source, --host),
  * turned into a WHERE clause whose values are always bound parameters.
  */
-import ipaddr from 'ipaddr.js';
+import { ipaddr, type IPv4, type IPv6 } from './ipaddr.js';
 import { normalizeAddress } from '#logformat';
 import { LogqError } from './errors.js';
 import type { QueryParams, ReadConnection } from './read-client.js';
@@ -28,7 +28,7 @@ export function where(filter: Filter): string {
 }
 
 /** Parses `--source`, or returns null for a plain address. */
-export function parseNetwork(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
+export function parseNetwork(text: string): [IPv4 | IPv6, number] | null {
   if (!text.includes('/')) return null;
   try {
     return ipaddr.parseCIDR(text);
@@ -37,7 +37,7 @@ export function parseNetwork(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] 
   }
 }
 
-function matchesNetwork(address: string, network: [ipaddr.IPv4 | ipaddr.IPv6, number]): boolean {
+function matchesNetwork(address: string, network: [IPv4 | IPv6, number]): boolean {
   if (!ipaddr.isValid(address)) return false;
   const parsed = ipaddr.process(address);
   return parsed.kind() === network[0].kind() && parsed.match(network);
@@ -48,7 +48,7 @@ function matchesNetwork(address: string, network: [ipaddr.IPv4 | ipaddr.IPv6, nu
  * inet extension, which is not bundled, so the distinct addresses (thousands, not
  * millions) are matched here and bound as a list.
  */
-async function addressesIn(connection: ReadConnection, network: [ipaddr.IPv4 | ipaddr.IPv6, number], table: string): Promise<string[]> {
+async function addressesIn(connection: ReadConnection, network: [IPv4 | IPv6, number], table: string): Promise<string[]> {
   const reader = await connection.runAndReadAll(`SELECT DISTINCT source_ip FROM ${table} WHERE source_ip IS NOT NULL`);
   return reader.getRows().map((row) => String(row[0])).filter((address) => matchesNetwork(address, network));
 }

@@ -1,5 +1,5 @@
 /** Registers the question commands (top, services, sessions, timeline, query) and their shared options. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from './commander.js';
 import { TIME_HINT, parseTimeArgument } from './duration.js';
 import { LogqError } from './errors.js';
 import { EXIT_OK, type ExitStatus } from './exit-codes.js';
