@@ -25,7 +25,7 @@ export interface EventsDatabase {
   eventCounts?: boolean;
 }
 
-/** What a command reads besides the tables: `views` creates the sessions and messages views. */
+/** The objects a command reads besides the tables: `views` requests the sessions and messages views. */
 export interface OpenNeeds {
   views?: boolean;
 }
