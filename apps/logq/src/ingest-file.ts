@@ -8,8 +8,8 @@ import type { ChunkAppender } from './chunk-appender.js';
 import type { AddedRows } from './event-counts.js';
 import { LogqError } from './errors.js';
 import { insertFile, mtimeOf, pathOfFile, planRead, updateFile } from './file-state.js';
-import { readCompleteLines, splitLines, type ReadResult } from './reader.js';
-import { SqlPathError, canParseInSql, loadLinesInSql, type SqlParser } from './sql-loader.js';
+import { countLines, readCompleteLines, splitLines, type ReadResult } from './reader.js';
+import { SqlPathError, loadLinesInSql, segmentsOf, type SqlParser } from './sql-loader.js';
 import { eventRow, findInvalidField, rejectRow } from './records.js';
 
 export interface IngestTarget {
@@ -171,11 +171,19 @@ function loadLinesInJs(target: IngestTarget, state: ReadState, fileId: number, d
   for (const line of splitLines(data)) loadLine(target, state, fileId, line);
 }
 
+/** Loads each run of the batch through SQL where it can, else through the JS parser. */
+async function loadSegments(target: IngestTarget, state: ReadState, fileId: number, data: Buffer): Promise<void> {
+  for (const segment of segmentsOf(data)) {
+    const inSql = segment.inSql && (await loadLinesInSql(target, state, fileId, segment.data, countLines(segment.data)));
+    if (!inSql) loadLinesInJs(target, state, fileId, segment.data);
+  }
+}
+
 async function readIntoTables(target: IngestTarget, state: ReadState, handle: ByteSource, stats: BigIntStats): Promise<ReadResult> {
   return readCompleteLines(handle, state.byteOffset, async (data, lineCount, endOffset) => {
     const fileId = await ensureFileId(target, state, stats);
-    const inSql = target.sqlParser !== undefined && canParseInSql(data) && (await loadLinesInSql(target, state, fileId, data, lineCount));
-    if (!inSql) loadLinesInJs(target, state, fileId, data);
+    if (target.sqlParser === undefined) loadLinesInJs(target, state, fileId, data);
+    else await loadSegments(target, state, fileId, data);
     state.summary.linesRead += lineCount;
     target.onBytes?.(endOffset - state.byteOffset);
     state.byteOffset = endOffset;

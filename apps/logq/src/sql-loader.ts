@@ -10,7 +10,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { FUTURE_SLACK_MS, loadLine, noteLine, type IngestTarget, type ReadState } from './ingest-file.js';
 import { formatLocalTime } from './local-time.js';
 import { timestampValue } from './records.js';
-import { COUNT_SQL, INSERT_SERVICE_SQL, LEFTOVER_SQL, STAGE_SQL } from './sql-parse.js';
+import { FUTURE_SQL, INSERT_SERVICE_SQL, LEFTOVER_SQL, STAGE_SQL } from './sql-parse.js';
 
 export interface SqlParser {
   /** A private directory for the staged batch, removed when the ingest ends. */
@@ -29,6 +29,38 @@ export interface SqlParser {
  */
 export function canParseInSql(data: Buffer): boolean {
   return data[0] !== 0x7b && data[0] !== 0x0a && data.indexOf('\n\n') < 0 && data.indexOf(0x0d) < 0 && data.indexOf(0x01) < 0 && data.indexOf(0x00) < 0 && isUtf8(data);
+}
+
+/** A run of a batch's lines, for the SQL path or the JS parser. */
+export interface Segment {
+  data: Buffer;
+  inSql: boolean;
+}
+
+/** Below this size a run that the SQL path cannot take whole goes to the JS parser without being split further. */
+const MIN_SPLIT_BYTES = 64 * 1024;
+
+/**
+ * Cuts a batch into runs of lines that the SQL path can take and runs that it cannot, so
+ * that one blank line, CR or invalid byte sends about 64 KiB to the JS parser rather
+ * than the whole batch. A run that fails the test is halved at a newline near its middle
+ * until it passes or is small. JSONL batches go to the JS parser whole.
+ */
+export function* segmentsOf(data: Buffer): Generator<Segment> {
+  if (data[0] === 0x7b || canParseInSql(data)) {
+    yield { data, inSql: data[0] !== 0x7b };
+    return;
+  }
+  // A run ends with a newline, so the search from the middle always finds one. When it
+  // finds only that last one, the run is cut at the newline before the middle.
+  let cut = data.indexOf(0x0a, data.length >> 1);
+  if (cut === data.length - 1) cut = data.lastIndexOf(0x0a, (data.length >> 1) - 1);
+  if (data.length < MIN_SPLIT_BYTES || cut < 0) {
+    yield { data, inSql: false };
+    return;
+  }
+  yield* segmentsOf(data.subarray(0, cut + 1));
+  yield* segmentsOf(data.subarray(cut + 1));
 }
 
 /** A failed statement of the fast path: logq's bug, not the input's, and it aborts the transaction. */
@@ -56,30 +88,32 @@ export async function loadLinesInSql(target: IngestTarget, state: ReadState, fil
  * Stages the batch and returns how many lines DuckDB read, and the rowid of the first:
  * inside a transaction a new table's rowids do not start at 0, but they follow file order.
  */
-async function stage(target: IngestTarget, state: ReadState, data: Buffer): Promise<{ count: number; first: DuckDBValue }> {
-  const parser = target.sqlParser!;
-  const path = join(parser.stagingDir, 'batch.txt');
+async function stage(target: IngestTarget, data: Buffer): Promise<{ count: number; first: DuckDBValue }> {
+  const path = join(target.sqlParser!.stagingDir, 'batch.txt');
   await writeFile(path, data);
-  // Yearless syslog stamps take the year that puts them at or before a day after the reference, compared in local wall-clock time.
-  const latest = new Date(state.reference.getTime() + 24 * 3600 * 1000);
-  const params = { path, zone: parser.zone, year: state.reference.getFullYear(), latest: formatLocalTime(latest) };
-  await target.connection.run(STAGE_SQL, params);
+  await target.connection.run(STAGE_SQL, { path });
   const counted = await target.connection.runAndReadAll('SELECT count(*), min(rowid) FROM staged');
   const [count, first] = counted.getRows()[0]!;
   return { count: Number(count), first: first ?? 0n };
 }
 
+/** Returns the parameters that date a batch's lines. A yearless syslog stamp takes the year that puts it at or before a day after the reference. */
+function timeParameters(parser: SqlParser, state: ReadState): Record<string, DuckDBValue> {
+  const latest = new Date(state.reference.getTime() + 24 * 3600 * 1000);
+  return { zone: parser.zone, year: state.reference.getFullYear(), latest: formatLocalTime(latest) };
+}
+
 async function runSqlPath(target: IngestTarget, state: ReadState, fileId: number, data: Buffer, lineCount: number): Promise<boolean> {
   const connection = target.connection;
-  const { count, first } = await stage(target, state, data);
+  const { count, first } = await stage(target, data);
   if (count !== lineCount) return false;
   const base = state.lineCount;
-  await connection.run(INSERT_SERVICE_SQL, { file_id: fileId, base, host: target.host, first });
+  const inserted = await connection.run(INSERT_SERVICE_SQL, { file_id: fileId, base, host: target.host, first, ...timeParameters(target.sqlParser!, state) });
+  state.summary.events += Number(inserted.rowsChanged);
 
   const future = timestampValue(new Date(target.ingestedAt.getTime() + FUTURE_SLACK_MS));
-  const counts = (await connection.runAndReadAll(COUNT_SQL, { future, first })).getRows()[0]!;
-  state.summary.events += Number(counts[0]);
-  if (Number(counts[1]) > 0) noteLine(state.summary, 'future', base + Number(counts[2]), Number(counts[1]));
+  const [late, firstLate] = (await connection.runAndReadAll(FUTURE_SQL, { file_id: fileId, from: base + 1, to: base + lineCount, future })).getRows()[0]!;
+  if (Number(late) > 0) noteLine(state.summary, 'future', Number(firstLate), Number(late));
 
   const leftovers = await connection.runAndReadAll(LEFTOVER_SQL, { first });
   for (const [n, line] of leftovers.getRows()) loadLine(target, state, fileId, String(line), base + Number(n));

@@ -31,14 +31,22 @@ const BODY_SHAPE =
   String.raw`|EXIT: ${WORD}(?: (?:status|signal)=${INT})?(?: pid=${UINT})?(?: duration=${UINT}\(sec\))?` +
   `|FAIL: ${WORD} ${FAIL_REASON}(?: from=${ADDRESS})?` +
   String.raw`|TRAFFIC: ${WORD} in=${COUNT}\(bytes\) out=${COUNT}\(bytes\))`;
-const SYSLOG_SHAPE = `(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?: [1-9]|[12]\\d|3[01]) ${CLOCK} ${HOST} ${PROGRAM}\\[${UINT}\\]: ${BODY_SHAPE}`;
-const FILE_SHAPE = `\\d\\d/(?:[1-9]|1[0-2])/(?:[1-9]|[12]\\d|3[01])@${CLOCK}: ${BODY_SHAPE}`;
+// Day ranges follow the month, so that every accepted stamp is a real date and its time is
+// never NULL. Feb 29 exists only in some years, so it goes to the JS parser.
+const DAY_31 = '(?:[1-9]|[12]\\d|3[01])';
+const DAY_30 = '(?:[1-9]|[12]\\d|30)';
+const DAY_28 = '(?:[1-9]|1\\d|2[0-8])';
+const SYSLOG_DATE = `(?:(?:Jan|Mar|May|Jul|Aug|Oct|Dec) (?: [1-9]|[12]\\d|3[01])|(?:Apr|Jun|Sep|Nov) (?: [1-9]|[12]\\d|30)|Feb (?: [1-9]|1\\d|2[0-8]))`;
+const FILE_DATE = `\\d\\d/(?:(?:[13578]|1[02])/${DAY_31}|(?:[469]|11)/${DAY_30}|2/${DAY_28})`;
+const SYSLOG_SHAPE = `${SYSLOG_DATE} ${CLOCK} ${HOST} ${PROGRAM}\\[${UINT}\\]: ${BODY_SHAPE}`;
+const FILE_SHAPE = `${FILE_DATE}@${CLOCK}: ${BODY_SHAPE}`;
 const ISO_UTC = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z`;
 const DOTTED_QUAD = String.raw`\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}`;
 
-/** Drops `::ffff:` (any case) before a dotted quad, as normalizeAddress does. */
-function mappedToIpv4(text: string): string {
-  return `CASE WHEN lower((${text})[1:7]) = '::ffff:' AND regexp_full_match((${text})[8:], '${DOTTED_QUAD}') THEN (${text})[8:] ELSE ${text} END`;
+/** Reads the address of a `from=` token, dropping `::ffff:` (any case) before a dotted quad, as normalizeAddress does. */
+function fromAddress(token: string): string {
+  return `CASE WHEN prefix(${token}, 'from=::') AND lower(${token}[6:12]) = '::ffff:' AND regexp_full_match(${token}[13:], '${DOTTED_QUAD}')
+    THEN ${token}[13:] ELSE ${token}[6:] END`;
 }
 
 /** Reads the text after `key` in a token that starts with it, else NULL. */
@@ -46,45 +54,35 @@ function valueAfter(token: string, key: string): string {
   return `CASE WHEN prefix(${token}, '${key}') THEN ${token}[${key.length + 1}:] END`;
 }
 
-/** A syslog stamp in the reference year, as local wall-clock time; NULL for a date that does not exist. */
-const SYSLOG_WALL_CLOCK = `try_strptime(CAST($year AS VARCHAR) || ' ' || line[1:15], '%Y %b %d %H:%M:%S')`;
+/** A syslog stamp in the reference year, as local wall-clock time. The shape admits real dates only. */
+const SYSLOG_WALL_CLOCK = `strptime(CAST($year AS VARCHAR) || ' ' || line[1:15], '%Y %b %d %H:%M:%S')`;
 
 // Yearless syslog stamps take the year that puts them at or before `$latest` (a day after the reference), in local wall-clock time.
 const SYSLOG_TIME = `timezone($zone, CASE WHEN wall + INTERVAL 1 YEAR <= $latest::TIMESTAMP THEN wall + INTERVAL 1 YEAR
   WHEN wall <= $latest::TIMESTAMP THEN wall ELSE wall - INTERVAL 1 YEAR END)`;
 
 // The file log's two-digit year: 70–99 are the 1900s, as expandYear in libs/logformat reads them.
-const FILE_TIME = `timezone($zone, try_strptime(CAST(CASE WHEN CAST(line[1:2] AS INTEGER) >= 70 THEN 1900 ELSE 2000 END + CAST(line[1:2] AS INTEGER) AS VARCHAR)
+const FILE_TIME = `timezone($zone, strptime(CAST(CASE WHEN CAST(line[1:2] AS INTEGER) >= 70 THEN 1900 ELSE 2000 END + CAST(line[1:2] AS INTEGER) AS VARCHAR)
   || line[3:strpos(line, '@') + 8], '%Y/%m/%d@%H:%M:%S'))`;
 
-// Feb 29 exists only in some of the candidate years, and a host named xinetd… reads as the
-// program in the JS parser, so both go to it.
+// A host named xinetd… reads as the program in the JS parser, so such lines go to it.
 const SHAPE = `CASE
-  WHEN line[1] BETWEEN 'A' AND 'S' AND regexp_full_match(line, '${SYSLOG_SHAPE}') AND NOT prefix(line[17:], 'xinetd') AND NOT prefix(line, 'Feb 29') THEN 'syslog'
+  WHEN line[1] BETWEEN 'A' AND 'S' AND regexp_full_match(line, '${SYSLOG_SHAPE}') AND NOT prefix(line[17:], 'xinetd') THEN 'syslog'
   WHEN line[1] BETWEEN '0' AND '9' AND regexp_full_match(line, '${FILE_SHAPE}') THEN 'file' END`;
 
 /**
- * Reads the staged batch into `staged`: one row per line in file order, with its shape
- * and, for service lines, its time. The CSV reader is set up with no quote or escape
- * character and delimiter 0x01, so each line is one value as written. The caller sends
- * only batches without 0x01, and checks the row count. An 8 MiB `buffer_size` in place of
- * the default 32 MiB staged a 32 MB batch in 0.44 s instead of 0.56 s (2 cores, one trial
- * each). reader.ts cuts every line to MAX_LINE_BYTES plus a short note.
+ * Reads the staged batch into `staged`: one row per line in file order, with the shape
+ * SQL parses it as, or NULL for the lines left to the JS parser. The CSV reader is set up
+ * with no quote or escape character and delimiter 0x01, so each line is one value as
+ * written. The caller sends only batches without 0x01, and checks the row count. An 8 MiB
+ * `buffer_size` in place of the default 32 MiB staged a 32 MB batch in 0.44 s instead of
+ * 0.56 s (2 cores, one trial each). reader.ts cuts every line to MAX_LINE_BYTES plus a short note.
  */
 export const STAGE_SQL = `
 CREATE OR REPLACE TEMP TABLE staged AS
-SELECT line, shape, time, shape IN ('syslog', 'file') AND time IS NOT NULL AS ok
-FROM (
-  SELECT line, shape, CASE shape WHEN 'syslog' THEN ${SYSLOG_TIME} WHEN 'file' THEN ${FILE_TIME} END AS time
-  FROM (
-    SELECT line, shape, CASE WHEN shape = 'syslog' THEN ${SYSLOG_WALL_CLOCK} END AS wall
-    FROM (
-      SELECT line, ${SHAPE} AS shape
-      FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false,
-        auto_detect = false, new_line = '\\n', max_line_size = ${2 * MAX_LINE_BYTES}, buffer_size = ${8 * MAX_LINE_BYTES})
-    )
-  )
-)`;
+SELECT line, ${SHAPE} AS shape
+FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false,
+  auto_detect = false, new_line = '\\n', max_line_size = ${2 * MAX_LINE_BYTES}, buffer_size = ${8 * MAX_LINE_BYTES})`;
 
 /** Selects the token `offset` places after the kind (`START:`), in the line's tokens `t` with the kind at index `k`. */
 function token(offset: number): string {
@@ -104,30 +102,34 @@ export const INSERT_SERVICE_SQL = `
 INSERT INTO events
 SELECT $file_id, $base + n, time, host, rtrim(t[k], ':'), ${token(1)},
   CAST(CASE t[k] WHEN 'START:' THEN ${valueAfter(token(2), 'pid=')} WHEN 'EXIT:' THEN coalesce(${valueAfter(token(2), 'pid=')}, ${valueAfter(token(3), 'pid=')}) END AS INTEGER),
-  CASE WHEN t[k] IN ('START:', 'FAIL:') AND prefix(${LAST}, 'from=') THEN ${mappedToIpv4('t[-1][6:]')} END,
+  CASE WHEN t[k] IN ('START:', 'FAIL:') AND prefix(${LAST}, 'from=') THEN ${fromAddress('t[-1]')} END,
   NULL,
   CASE WHEN t[k] = 'FAIL:' THEN CASE WHEN ${token(2)} = 'connections' THEN 'connections per second' ELSE ${token(2)} END END,
   CAST(CASE WHEN t[k] = 'EXIT:' THEN ${valueAfter(token(2), 'status=')} END AS INTEGER),
   CAST(CASE WHEN t[k] = 'EXIT:' THEN ${valueAfter(token(2), 'signal=')} END AS INTEGER),
-  CAST(CASE WHEN t[k] = 'EXIT:' THEN replace(${valueAfter(LAST, 'duration=')}, '(sec)', '') END AS DOUBLE) * 1000,
+  CAST(CASE WHEN t[k] = 'EXIT:' AND prefix(${LAST}, 'duration=') THEN t[-1][10:-6] END AS DOUBLE) * 1000,
   NULL, NULL,
   CAST(CASE WHEN t[k] = 'TRAFFIC:' THEN replace(${token(2)}[4:], '(bytes)', '') END AS BIGINT),
   CAST(CASE WHEN t[k] = 'TRAFFIC:' THEN replace(${token(3)}[5:], '(bytes)', '') END AS BIGINT),
-  CASE form WHEN 'syslog' THEN CAST(rtrim(split_part(t[k - 1], '[', 2), ']:') AS INTEGER) END,
+  CASE form WHEN 'syslog' THEN CAST(line[strpos(line, '[') + 1:strpos(line, ']: ') - 1] AS INTEGER) END,
   form, line
 FROM (
-  SELECT n, line, time, form, t, k, CASE form WHEN 'syslog' THEN t[k - 2] ELSE $host END AS host
+  SELECT n, line, CASE form WHEN 'syslog' THEN ${SYSLOG_TIME} ELSE ${FILE_TIME} END AS time, form, t, k,
+    CASE form WHEN 'syslog' THEN t[k - 2] ELSE $host END AS host
   FROM (
-    SELECT rowid + 1 - $first AS n, line, time, shape AS form, string_split(line, ' ') AS t,
-      CASE WHEN shape = 'file' THEN 2 WHEN line[5] = ' ' THEN 7 ELSE 6 END AS k
-    FROM staged WHERE ok
+    SELECT rowid + 1 - $first AS n, line, shape AS form, CASE WHEN shape = 'syslog' THEN ${SYSLOG_WALL_CLOCK} END AS wall,
+      string_split(line, ' ') AS t, CASE WHEN shape = 'file' THEN 2 WHEN line[5] = ' ' THEN 7 ELSE 6 END AS k
+    FROM staged WHERE shape IS NOT NULL
   )
 )`;
 
-/** Counts the rows SQL loaded, and those dated after `$future` with the first such line. */
-export const COUNT_SQL = `
-SELECT count(*), count(*) FILTER (WHERE time > $future), min(rowid + 1 - $first) FILTER (WHERE time > $future)
-FROM staged WHERE ok`;
+/**
+ * Counts the rows of lines `$from` to `$to` dated after `$future`, with the first such
+ * line. Run after the insert and before the JS parser adds the batch's other lines.
+ */
+export const FUTURE_SQL = `
+SELECT count(*), min(line_number) FROM events
+WHERE file_id = $file_id AND line_number BETWEEN $from AND $to AND time > $future`;
 
 /** The lines SQL left for the JS parser, in file order. */
-export const LEFTOVER_SQL = 'SELECT rowid + 1 - $first AS n, line FROM staged WHERE NOT ok ORDER BY n';
+export const LEFTOVER_SQL = 'SELECT rowid + 1 - $first AS n, line FROM staged WHERE shape IS NULL ORDER BY n';

@@ -21,10 +21,14 @@ export const CLIENT_SCRIPT = String.raw`
   }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
   // localMs is already shifted to the zone of the machine that wrote the report.
-  function formatLocal(ms) {
+  function formatLocal(ms, withSeconds) {
     var d = new Date(ms);
-    return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()) + ' ' + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes());
+    var minute = d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate()) + ' ' + pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes());
+    return withSeconds ? minute + ':' + pad(d.getUTCSeconds()) : minute;
   }
+  // Counts are whole numbers, so their axes step by at least 1.
+  var counts = { beginAtZero: true, ticks: { precision: 0 } };
+  function countAxis(extra) { return Object.assign({}, counts, extra); }
 
   var overTime = data.failsOverTime;
   draw('chart-fails-time', {
@@ -36,7 +40,7 @@ export const CLIENT_SCRIPT = String.raw`
       })
     },
     options: {
-      scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 12 } }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'FAIL per ' + overTime.bucketLabel } } },
+      scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkipPadding: 12 } }, y: countAxis({ stacked: true, title: { display: true, text: 'FAIL per ' + overTime.bucketLabel } }) },
       plugins: { legend: { position: 'bottom' } }
     }
   });
@@ -44,7 +48,7 @@ export const CLIENT_SCRIPT = String.raw`
   draw('chart-reasons', {
     type: 'bar',
     data: { labels: data.failsByReason.map(function (r) { return r.name; }), datasets: [{ label: 'FAIL', data: data.failsByReason.map(function (r) { return r.count; }), backgroundColor: palette[0] }] },
-    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } }
+    options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: countAxis({}) } }
   });
 
   draw('chart-services', {
@@ -56,16 +60,24 @@ export const CLIENT_SCRIPT = String.raw`
         { label: 'refused (FAIL)', data: data.services.map(function (s) { return s.fails; }), backgroundColor: '#b42318' }
       ]
     },
-    options: { indexAxis: 'y', scales: { x: { stacked: true, beginAtZero: true }, y: { stacked: true } }, plugins: { legend: { position: 'bottom' } } }
+    options: { indexAxis: 'y', scales: { x: countAxis({ stacked: true }), y: { stacked: true } }, plugins: { legend: { position: 'bottom' } } }
   });
 
   draw('chart-durations', {
     type: 'bar',
     data: { labels: data.durations.map(function (d) { return d.name; }), datasets: [{ label: 'sessions', data: data.durations.map(function (d) { return d.count; }), backgroundColor: '#079455' }] },
-    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, title: { display: true, text: 'sessions' } } } }
+    options: { plugins: { legend: { display: false } }, scales: { y: countAxis({ title: { display: true, text: 'sessions' } }) } }
   });
 
   var lanes = data.lanes;
+  // Events that fall within an hour get seconds in their labels, and a span under two
+  // minutes is widened around its middle, so that no two axis labels read the same.
+  var times = data.timeline.map(function (e) { return e.localMs; });
+  var first = Math.min.apply(null, times);
+  var last = Math.max.apply(null, times);
+  var withSeconds = last - first < 3600 * 1000;
+  var middle = (first + last) / 2;
+  var widened = last - first < 120 * 1000 ? { min: middle - 60 * 1000, max: middle + 60 * 1000 } : {};
   draw('chart-timeline', {
     type: 'scatter',
     data: {
@@ -79,7 +91,7 @@ export const CLIENT_SCRIPT = String.raw`
     },
     options: {
       scales: {
-        x: { type: 'linear', ticks: { maxRotation: 0, autoSkipPadding: 16, callback: function (value) { return formatLocal(value); } } },
+        x: Object.assign({ type: 'linear', ticks: { maxRotation: 0, autoSkipPadding: 16, callback: function (value) { return formatLocal(value, withSeconds); } } }, widened),
         y: {
           type: 'linear', min: -0.5, max: lanes.length - 0.5, reverse: true,
           afterBuildTicks: function (axis) { axis.ticks = lanes.map(function (lane, i) { return { value: i }; }); },
@@ -88,7 +100,7 @@ export const CLIENT_SCRIPT = String.raw`
       },
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { label: function (item) { return formatLocal(item.raw.x) + ' ' + item.raw.text; } } }
+        tooltip: { callbacks: { label: function (item) { return formatLocal(item.raw.x, true) + ' ' + item.raw.text; } } }
       }
     }
   });
