@@ -4,9 +4,8 @@
  * the rows into an in-memory database for the length of the command, under the same
  * table and view names, so every question runs the same SQL.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
 import { describeOpenFailure, missingDatabase } from './db-errors.js';
 import { LogqError } from './errors.js';
 import { expandInputs } from './inputs.js';

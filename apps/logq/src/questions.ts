@@ -1,7 +1,8 @@
 /**
  * The questions beside `fails`: top sources or services, per-service summaries, sessions
- * and a timeline. Each builds one SQL statement over the events table or the sessions
- * view, with every user value bound as a parameter.
+ * and a timeline. Each builds one SQL statement over the events or event_counts table, or
+ * the sessions view's SQL, with every user value bound as a parameter. `sessions` runs one
+ * query before it, for the time its lines start at.
  */
 import { parseDuration } from './duration.js';
 import { LogqError } from './errors.js';
