@@ -204,7 +204,7 @@ test('parquet export answers the same', async () => {
 test('parquet answers every question the same', async () => {
   const target = join(dir, 'parquet-questions');
   expect((await logq('export', '--parquet', target)).status).toBe(0);
-  const questions = [['top', 'sources'], ['top', 'services', '--kind', 'exit'], ['services'], ['timeline', '--bucket', '1d'], ['fails', '--limit', '2']];
+  const questions = [['top', 'sources'], ['top', 'services', '--kind', 'exit'], ['services'], ['timeline', '--bucket', '1d'], ['fails', '--limit', '2'], ['sessions'], ['sessions', '--by', 'service'], ['sessions', '--service', 'telnet']];
   for (const question of questions) {
     const fromDb = await json(...question);
     const fromParquet = await runLogq([...question, '--from', target, '--json'], { now: NOW });
