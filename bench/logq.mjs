@@ -14,6 +14,8 @@
  * --logq runs another build's bin/logq.js, such as an older checkout, for a before and
  * after comparison on the same database. --questions fails,top,… picks questions by the
  * ids in QUESTIONS below, and --no-tools leaves out grep, lnav and fail2ban-regex.
+ * --store-floor also times DuckDB storing the syslog form's rows, already parsed, from a
+ * CSV file: how long keeping the rows takes, whatever parses them.
  * --lines (default 10,000,000) sizes the log for logq; --tool-lines (default 1,000,000)
  * caps the head of the file that lnav and fail2ban-regex read, because fail2ban-regex
  * reads about 25,000 lines/s here and 10 million lines would take minutes per round.
@@ -21,6 +23,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +98,39 @@ if (!keepDb || !existsSync(db)) {
     record('logq', `ingest (${form})`, lines, seconds, output.trim().split('\n').pop());
   }
 }
+
+/**
+ * Times DuckDB alone storing the rows that ingest made, read back from a CSV file with
+ * their column types: the floor under any ingest that keeps these rows in a DuckDB table
+ * on this machine. Exporting the CSV is not timed.
+ */
+async function storeFloor(formDb, form) {
+  const { DuckDBInstance } = createRequire(join(ROOT, 'package.json'))('@duckdb/node-api');
+  const floorDb = join(dir, 'store-floor.duckdb');
+  const csv = join(dir, 'store-floor.csv');
+  rmSync(floorDb, { force: true });
+  const instance = await DuckDBInstance.create(floorDb);
+  const connection = await instance.connect();
+  await connection.run(`ATTACH '${formDb}' AS source (READ_ONLY)`);
+  await connection.run(`COPY (SELECT * FROM source.events) TO '${csv}' (HEADER false)`);
+  const eventCount = Number((await connection.runAndReadAll('SELECT count(*) FROM source.events')).getRows()[0][0]);
+  const described = (await connection.runAndReadAll('DESCRIBE source.events')).getRows();
+  // Enum columns are stored as text here, because their types belong to the other database.
+  const types = described.map(([name, type]) => [name, String(type).startsWith('ENUM') ? 'VARCHAR' : String(type)]);
+  await connection.run(`CREATE TABLE events (${types.map(([name, type]) => `${name} ${type}`).join(', ')})`);
+  await connection.run('DETACH source');
+  const columns = types.map(([name, type]) => `'${name}': '${type}'`).join(', ');
+  const start = process.hrtime.bigint();
+  await connection.run(`INSERT INTO events SELECT * FROM read_csv('${csv}', header = false, auto_detect = false, columns = {${columns}})`);
+  await connection.run('CHECKPOINT');
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  connection.closeSync();
+  instance.closeSync();
+  rmSync(csv, { force: true });
+  rmSync(floorDb, { force: true });
+  record('DuckDB alone', `store the ${form} events, parsed, from CSV`, eventCount, seconds, 'the floor under ingest');
+}
+if (process.argv.includes('--store-floor')) await storeFloor(db, 'syslog');
 
 // Each question as an administrator types it, in its default table form.
 const QUESTIONS = [
