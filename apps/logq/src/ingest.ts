@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChunkAppender } from './chunk-appender.js';
 import { addEventCounts, type AddedRows } from './event-counts.js';
+import { findRepeatedEvents, formatRepeated } from './repeated-events.js';
 import { openDatabase, type Database } from './db.js';
 import { formatError } from './errors.js';
 import { EXIT_INPUT, EXIT_OK, type ExitStatus } from './exit-codes.js';
@@ -93,9 +94,13 @@ async function ingestAll(
   const totals: FileSummary = { path: 'total', startOffset: 0, linesRead: 0, events: 0, rejects: 0, foreign: 0, heldBackBytes: 0 };
   let failed = 0;
   const added: AddedRows[] = [];
+  const pathOf = new Map<number, string>();
   for (const file of files) {
     const { summary, error, added: rows } = await ingestFile(target, file.path, file.absolutePath);
-    if (rows) added.push(rows);
+    if (rows) {
+      added.push(rows);
+      pathOf.set(rows.fileId, file.path);
+    }
     if (error) {
       progress.pause();
       io.stderr.write(formatError(error));
@@ -109,6 +114,7 @@ async function ingestAll(
   target.events.close();
   target.rejects.close();
   await addEventCounts(connection, added);
+  for (const repeated of await findRepeatedEvents(connection, added)) io.stderr.write(formatRepeated(pathOf.get(repeated.fileId) ?? '', repeated));
   return { totals, failed };
 }
 

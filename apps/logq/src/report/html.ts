@@ -48,6 +48,8 @@ function card(value: number, label: string, alert = false): string {
 
 function header(data: ReportData): string {
   const { totals } = data;
+  // Entries whose ban has passed stay in the table, marked expired, but logq suggest leaves them out.
+  const active = data.plan.suggestions.filter((suggestion) => suggestion.expires === null || suggestion.expires > data.generatedAt).length;
   return `<header class="page">
 <h1>xinetd security report</h1>
 <p class="sub">${describeRange(data)} · generated ${formatLocalTime(data.generatedAt)} by logq</p>
@@ -56,7 +58,7 @@ ${card(totals.starts, 'accepted connections')}
 ${card(totals.fails, 'refused connections (FAIL)', totals.fails > 0)}
 ${card(totals.failingSources, 'sources refused')}
 ${card(totals.exits, 'finished sessions')}
-${card(data.plan.suggestions.length, 'suggested no_access entries', data.plan.suggestions.length > 0)}
+${card(active, 'no_access entries to apply', active > 0)}
 </div>
 </header>`;
 }

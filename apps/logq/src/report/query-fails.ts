@@ -16,6 +16,8 @@ const OTHER = '(other sources)';
 const NO_ADDRESS = '(no address)';
 const MAX_BUCKETS = 96;
 
+const WEEK_MS = 604_800_000;
+
 const BUCKETS: readonly { label: string; interval: string; ms: number }[] = [
   { label: 'minute', interval: '1 minute', ms: 60_000 },
   { label: '5 minutes', interval: '5 minutes', ms: 300_000 },
@@ -24,7 +26,7 @@ const BUCKETS: readonly { label: string; interval: string; ms: number }[] = [
   { label: '3 hours', interval: '3 hours', ms: 10_800_000 },
   { label: '6 hours', interval: '6 hours', ms: 21_600_000 },
   { label: 'day', interval: '1 day', ms: 86_400_000 },
-  { label: 'week', interval: '7 days', ms: 604_800_000 },
+  { label: 'week', interval: '7 days', ms: WEEK_MS },
   { label: '30 days', interval: '30 days', ms: 2_592_000_000 },
 ];
 
@@ -101,7 +103,9 @@ export async function queryFailsOverTime(connection: DuckDBConnection): Promise<
   if (!span?.first) return { bucketLabel: 'hour', labels: [], series: [] };
   const first = span.first as Date;
   const bucket = chooseBucket((span.last as Date).getTime() - first.getTime());
-  const offsetMs = -first.getTimezoneOffset() * 60_000;
+  // The epoch began on a Thursday, so week buckets are moved by three days to start on Mondays, as `timeline --bucket 1w` does.
+  const mondayShiftMs = bucket.ms === WEEK_MS ? 3 * 86_400_000 : 0;
+  const offsetMs = -first.getTimezoneOffset() * 60_000 + mondayShiftMs;
   const rows = await selectRows(
     connection,
     `WITH fails AS (SELECT coalesce(source_ip, '${NO_ADDRESS}') AS source, time FROM report_fails WHERE time IS NOT NULL),

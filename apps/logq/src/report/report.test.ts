@@ -51,6 +51,27 @@ describe('logq report', () => {
     expect(markup).not.toMatch(/<(link|img|iframe)\b|\b(src|href)=/i);
   });
 
+  test('expired entries leave the apply count', async () => {
+    // The report uses suggest's default ban time of one day after the last failure.
+    const db = await database(sampleLines());
+    const soon = await runLogq(['report', '--db', db, '-o', '-'], { now: new Date(BASE + 3600 * 1000) });
+    expect(soon.stdout).toContain('<div class="card alert"><b>1</b><span>no_access entries to apply</span></div>');
+
+    const later = await runLogq(['report', '--db', db, '-o', '-'], { now: new Date(BASE + 30 * 24 * 3600 * 1000) });
+    expect(later.stdout).toContain('<div class="card"><b>0</b><span>no_access entries to apply</span></div>');
+    expect(later.stdout).toContain('<span class="tag expired">');
+  });
+
+  test('week buckets start on Mondays', async () => {
+    const lines = [];
+    for (let day = 0; day < 200; day += 2) lines.push(line(day * 86_400, { event: 'FAIL', service: 'telnet', reason: 'address', source: { ip: '198.51.100.9' } }));
+    const result = await runLogq(['report', '--db', await database(lines), '-o', '-']);
+    const data = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(result.stdout)?.[1] ?? '{}');
+
+    expect(data.failsOverTime.bucketLabel).toBe('week');
+    for (const label of data.failsOverTime.labels as string[]) expect(new Date(`${label}T12:00:00`).getDay(), label).toBe(1);
+  });
+
   test('size does not grow with the number of events', async () => {
     const small = await database(sampleLines());
     const many = [...sampleLines()];
