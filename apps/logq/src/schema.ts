@@ -7,7 +7,7 @@ import { EVENT_KINDS, SEVERITIES } from '#logformat';
 import { CREATE_EVENT_COUNTS, fillEventCounts } from './event-counts.js';
 import { LogqError } from './errors.js';
 
-/** What the version check needs of a connection: node-api's, or read-client.ts's for the questions. */
+/** The part of a connection that the version check uses: node-api's, or read-client.ts's for the questions. */
 interface ReadingConnection {
   runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
 }
