@@ -73,6 +73,30 @@ test('bin/logq.js exits with the status of main', () => {
   expect(result.stderr).toContain('[LOGQ_DB_NOT_FOUND]');
 });
 
+// Loading @duckdb/node-api costs a question tens of milliseconds, so only ingest,
+// report, suggest and result types that read-client.ts does not convert load it.
+test('question commands skip node-api', async () => {
+  requireBuild();
+  const dir = makeTempDir();
+  const db = join(dir, 'logq.duckdb');
+  const log = join(dir, 'xinetd.log');
+  writeStartLines(log, 3);
+  expect((await runLogq(['ingest', '--db', db, log])).status).toBe(0);
+  const script = `
+    import { createRequire } from 'node:module';
+    const { main } = await import(${JSON.stringify(join(REPOSITORY, 'apps', 'logq', 'dist', 'main.js'))});
+    const io = { stdout: { write: () => true }, stderr: process.stderr, env: {} };
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('@duckdb/node-api'));
+    const statuses = [];
+    for (const argv of JSON.parse(process.argv[1])) statuses.push(await main([...argv, '--db', ${JSON.stringify(db)}], io), loaded());
+    console.log(JSON.stringify(statuses));`;
+  const questions = [['fails'], ['top', 'sources'], ['services'], ['sessions'], ['timeline'], ['query', 'SELECT 1 AS n'], ['query', 'SELECT 1.5::DECIMAL(4, 1) AS d']];
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(questions)], { encoding: 'utf8' });
+
+  expect(result.stderr).toBe('');
+  expect(JSON.parse(result.stdout)).toEqual([0, false, 0, false, 0, false, 0, false, 0, false, 0, false, 0, true]);
+});
+
 /**
  * Writes `count` START lines, about 60 bytes each. Files with the same service start
  * alike, and logq takes the longer one for a continuation of the shorter.

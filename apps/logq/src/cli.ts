@@ -1,6 +1,6 @@
 /** The command line: commands, options and their help, built on commander. */
 import { createRequire } from 'node:module';
-import { Command, Option } from 'commander';
+import { Command, Option } from './commander.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type ExitStatus } from './exit-codes.js';
 import { runFails, type FailsOptions } from './fails.js';
 import { addExportCommand } from './export.js';

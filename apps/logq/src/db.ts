@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from './duckdb.js';
+import { describeOpenFailure, missingDatabase } from './db-errors.js';
 import { LogqError } from './errors.js';
 
 export interface Database {
@@ -15,22 +16,6 @@ export interface Database {
 
 /** Open mode: `write` creates a missing file and its parent directories, and `read` requires the file. */
 export type OpenMode = 'write' | 'read';
-
-function describeOpenFailure(path: string, error: unknown): LogqError {
-  const reason = error instanceof Error ? error.message : String(error);
-  if (/could not set lock/i.test(reason)) {
-    return new LogqError(
-      'LOGQ_DB_LOCKED',
-      `database ${path} is in use by another process: wait for it to finish and run the command again (DuckDB: ${reason})`,
-      { cause: error },
-    );
-  }
-  return new LogqError(
-    'LOGQ_DB_OPEN_FAILED',
-    `failed to open database ${path}: ${reason}. Check that it is a DuckDB file written by logq, or pass --db with another path`,
-    { cause: error },
-  );
-}
 
 function createParentDirectory(path: string): void {
   try {
@@ -47,10 +32,7 @@ function createParentDirectory(path: string): void {
 
 export async function openDatabase(path: string, mode: OpenMode): Promise<Database> {
   if (mode === 'read' && !existsSync(path)) {
-    throw new LogqError(
-      'LOGQ_DB_NOT_FOUND',
-      `database ${path} not found: run \`logq ingest FILE…\` first, or pass --db (or set LOGQ_DB) to the database you loaded`,
-    );
+    throw missingDatabase(path);
   }
   if (mode === 'write') createParentDirectory(path);
 

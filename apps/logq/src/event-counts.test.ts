@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, expect, test } from 'vitest';
 import { countsMismatch } from '../test-support/event-counts.js';
 import { makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
-import { openDatabase, type Database } from './db.js';
+import { openEvents, type EventsDatabase } from './query-source.js';
 import { servicesQuestion, topQuestion, type Question, type QuestionOptions } from './questions.js';
 
 afterEach(removeTempDirs);
@@ -51,9 +51,9 @@ function batch(round: number, form: (minute: number, body: string) => string): s
   return lines.join('\n') + '\n';
 }
 
-type Build = (database: Database) => Promise<Question>;
+type Build = (database: EventsDatabase) => Promise<Question>;
 
-async function answer(database: Database, build: Build, eventCounts: boolean): Promise<unknown[]> {
+async function answer(database: EventsDatabase, build: Build, eventCounts: boolean): Promise<unknown[]> {
   database.eventCounts = eventCounts;
   const question = await build(database);
   // Each side must really read its own table.
@@ -75,7 +75,7 @@ function questions(): [string, Build][] {
 /** Checks the table against the events, and every question it answers against the same question over events. */
 async function expectSameAnswers(db: string, step: string): Promise<void> {
   expect({ step, mismatch: await countsMismatch(db) }).toEqual({ step, mismatch: [] });
-  const database = await openDatabase(db, 'read');
+  const database = await openEvents({ db }, { stdout: process.stdout, stderr: process.stderr, env: {} });
   let answered = 0;
   try {
     for (const [name, build] of questions()) {

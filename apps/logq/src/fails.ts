@@ -1,11 +1,10 @@
 /** The `logq fails` command: FAIL events grouped by source address and service. */
-import type { Database } from './db.js';
 import { EXIT_OK, type ExitStatus } from './exit-codes.js';
 import { buildFilter, where } from './filters.js';
 import type { CliIo } from './io.js';
 import { formatLocalTime } from './local-time.js';
 import { outputFormat, renderRows, type OutputColumn } from './output.js';
-import { openEvents } from './query-source.js';
+import { openEvents, type EventsDatabase } from './query-source.js';
 import { checkRange, type CommonOptions } from './question-commands.js';
 import { kindSql, parseGroups, type Question } from './questions.js';
 import { leftOutLine, rowLimit, type LimitOptions } from './row-limit.js';
@@ -54,7 +53,7 @@ function firstGroupsSql(matching: string, keys: string[], reasons: boolean): str
  * a limit it returns the first `limit` groups, each row carrying the number of all
  * groups as `total_rows`.
  */
-export async function failsQuestion(database: Database, options: FailsOptions, limit?: number): Promise<Question> {
+export async function failsQuestion(database: EventsDatabase, options: FailsOptions, limit?: number): Promise<Question> {
   const groups = parseGroups(options.by ?? 'source,service', FAIL_GROUPS);
   const filter = await buildFilter(database.connection, options);
   filter.conditions.push(`kind = ${kindSql('FAIL')}`);

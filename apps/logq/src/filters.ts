@@ -2,12 +2,10 @@
  * The filters every question shares (--since, --until, --service, --source, --host),
  * turned into a WHERE clause whose values are always bound parameters.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { listValue } from './duckdb.js';
-import ipaddr from 'ipaddr.js';
+import { ipaddr, type IPv4, type IPv6 } from './ipaddr.js';
 import { normalizeAddress } from '#logformat';
 import { LogqError } from './errors.js';
-import { timestampValue } from './records.js';
+import type { QueryParams, ReadConnection } from './read-client.js';
 
 export interface FilterOptions {
   /** Inclusive lower bound on the event time. */
@@ -22,7 +20,7 @@ export interface FilterOptions {
 
 export interface Filter {
   conditions: string[];
-  params: Record<string, DuckDBValue>;
+  params: QueryParams;
 }
 
 export function where(filter: Filter): string {
@@ -30,7 +28,7 @@ export function where(filter: Filter): string {
 }
 
 /** Parses `--source`, or returns null for a plain address. */
-export function parseNetwork(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | null {
+export function parseNetwork(text: string): [IPv4 | IPv6, number] | null {
   if (!text.includes('/')) return null;
   try {
     return ipaddr.parseCIDR(text);
@@ -39,7 +37,7 @@ export function parseNetwork(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] 
   }
 }
 
-function matchesNetwork(address: string, network: [ipaddr.IPv4 | ipaddr.IPv6, number]): boolean {
+function matchesNetwork(address: string, network: [IPv4 | IPv6, number]): boolean {
   if (!ipaddr.isValid(address)) return false;
   const parsed = ipaddr.process(address);
   return parsed.kind() === network[0].kind() && parsed.match(network);
@@ -50,21 +48,21 @@ function matchesNetwork(address: string, network: [ipaddr.IPv4 | ipaddr.IPv6, nu
  * inet extension, which is not bundled, so the distinct addresses (thousands, not
  * millions) are matched here and bound as a list.
  */
-async function addressesIn(connection: DuckDBConnection, network: [ipaddr.IPv4 | ipaddr.IPv6, number], table: string): Promise<string[]> {
+async function addressesIn(connection: ReadConnection, network: [IPv4 | IPv6, number], table: string): Promise<string[]> {
   const reader = await connection.runAndReadAll(`SELECT DISTINCT source_ip FROM ${table} WHERE source_ip IS NOT NULL`);
   return reader.getRows().map((row) => String(row[0])).filter((address) => matchesNetwork(address, network));
 }
 
 /** `table` is where the stored addresses are listed: events, or event_counts, which has the same ones. */
-export async function buildFilter(connection: DuckDBConnection, options: FilterOptions, timeColumn = 'time', table = 'events'): Promise<Filter> {
+export async function buildFilter(connection: ReadConnection, options: FilterOptions, timeColumn = 'time', table = 'events'): Promise<Filter> {
   const filter: Filter = { conditions: [], params: {} };
   if (options.since) {
     filter.conditions.push(`${timeColumn} >= $since`);
-    filter.params.since = timestampValue(options.since);
+    filter.params.since = options.since;
   }
   if (options.until) {
     filter.conditions.push(`${timeColumn} < $until`);
-    filter.params.until = timestampValue(options.until);
+    filter.params.until = options.until;
   }
   if (options.service !== undefined) {
     filter.conditions.push('service = $service');
@@ -78,7 +76,7 @@ export async function buildFilter(connection: DuckDBConnection, options: FilterO
     const network = parseNetwork(options.source);
     if (network) {
       filter.conditions.push('list_contains($sources::VARCHAR[], source_ip)');
-      filter.params.sources = listValue(await addressesIn(connection, network, table));
+      filter.params.sources = await addressesIn(connection, network, table);
     } else {
       filter.conditions.push('source_ip = $source');
       filter.params.source = normalizeAddress(options.source);

@@ -1,5 +1,5 @@
 /** logq's entry point. It returns the exit status and never exits the process, so tests call it in-process. */
-import { CommanderError } from 'commander';
+import { CommanderError } from './commander.js';
 import { buildProgram } from './cli.js';
 import { LogqError, formatError } from './errors.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type ExitStatus } from './exit-codes.js';

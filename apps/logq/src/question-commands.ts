@@ -1,15 +1,14 @@
 /** Registers the question commands (top, services, sessions, timeline, query) and their shared options. */
-import { StatementType } from '@duckdb/node-api';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from './commander.js';
 import { TIME_HINT, parseTimeArgument } from './duration.js';
 import { LogqError } from './errors.js';
 import { EXIT_OK, type ExitStatus } from './exit-codes.js';
 import { currentTime, type CliIo } from './io.js';
 import { formatLocalTime } from './local-time.js';
 import { columnsOf, outputFormat, renderRows, type FormatOptions } from './output.js';
-import { openEvents, type SourceOptions } from './query-source.js';
+import { openEvents, type EventsDatabase, type OpenNeeds, type SourceOptions } from './query-source.js';
+import { SELECT_STATEMENT, statementTypeName } from './read-client.js';
 import { servicesQuestion, sessionsQuestion, timelineQuestion, topQuestion, type Question, type QuestionOptions } from './questions.js';
-import type { Database } from './db.js';
 
 export type SetStatus = (status: ExitStatus) => void;
 
@@ -64,9 +63,9 @@ export function checkRange(options: QuestionOptions): void {
 }
 
 /** Opens the events, builds the question, prints its rows in the chosen form. */
-export async function answer(options: CommonOptions, io: CliIo, build: (database: Database) => Promise<Question>): Promise<ExitStatus> {
+export async function answer(options: CommonOptions, io: CliIo, build: (database: EventsDatabase) => Promise<Question>, needs: OpenNeeds = {}): Promise<ExitStatus> {
   checkRange(options);
-  const database = await openEvents(options, io);
+  const database = await openEvents(options, io, needs);
   try {
     const question = await build(database);
     const reader = await database.connection.runAndReadAll(question.sql, question.params);
@@ -105,7 +104,7 @@ export function addSessionsCommand(program: Command, io: CliIo, setStatus: SetSt
     .option('--by <groups>', 'group by service, source or host (comma-separated)')
     .option('--limit <n>', 'rows to print (default 50)', positiveInteger);
   addCommonOptions(command, io).action(async (options: CommonOptions) => {
-    setStatus(await answer(options, io, (database) => sessionsQuestion(database, options)));
+    setStatus(await answer(options, io, (database) => sessionsQuestion(database, options), { views: true }));
   });
 }
 
@@ -127,11 +126,11 @@ export function addQueryCommand(program: Command, io: CliIo, setStatus: SetStatu
     .description('run your own read-only SQL over the events, files and rejects tables and the sessions and messages views')
     .argument('<sql>', 'one SQL statement');
   addSourceAndFormatOptions(command).action(async (sql: string, options: CommonOptions) => {
-    const build = async (database: Database): Promise<Question> => {
+    const build = async (database: EventsDatabase): Promise<Question> => {
       await checkSelect(database, sql);
       return { sql, params: {}, columns: [] };
     };
-    setStatus(await answer(options, io, build).catch((error: unknown) => {
+    setStatus(await answer(options, io, build, { views: true }).catch((error: unknown) => {
       throw queryError(sql, error);
     }));
   });
@@ -141,14 +140,14 @@ export function addQueryCommand(program: Command, io: CliIo, setStatus: SetStatu
  * Allows only statements that DuckDB plans as SELECT (DESCRIBE, SHOW and SUMMARIZE among
  * them). A read-only database still lets COPY … TO, EXPORT and ATTACH write files.
  */
-async function checkSelect(database: Database, sql: string): Promise<void> {
+async function checkSelect(database: EventsDatabase, sql: string): Promise<void> {
   const prepared = await database.connection.prepare(sql);
   const type = prepared.statementType;
   prepared.destroySync();
-  if (type === StatementType.SELECT) return;
+  if (type === SELECT_STATEMENT) return;
   throw new LogqError(
     'LOGQ_QUERY_FAILED',
-    `query failed: logq query runs only SELECT statements on the database, which it opens read-only, and this is a ${StatementType[type]} statement\nThe query was: ${sql}\n` +
+    `query failed: logq query runs only SELECT statements on the database, which it opens read-only, and this is a ${statementTypeName(type)} statement\nThe query was: ${sql}\n` +
       'To save the rows, print them with --csv or --json and redirect the output to a file',
   );
 }

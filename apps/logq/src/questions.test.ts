@@ -94,6 +94,16 @@ test('source filter takes CIDR networks', async () => {
   expect(bad.stderr).toContain('[LOGQ_INVALID_SOURCE]');
 });
 
+test('source network without stored addresses', async () => {
+  const fails = await logq('fails', '--source', '10.0.0.0/8');
+  expect(fails.stderr).toBe('');
+  expect(fails.stdout).toBe('no FAIL events from 10.0.0.0/8 in database ' + db + '\n');
+  const top = await logq('top', 'sources', '--source', '10.0.0.0/8');
+  expect(top.stderr).toBe('');
+  expect(top.status).toBe(0);
+  expect(top.stdout).toBe('SOURCE  EVENTS  STARTS  FAILS  SERVICES  LAST SEEN\n');
+});
+
 test('fails by reason and host', async () => {
   const rows = await json('fails', '--by', 'host,reason');
   expect(rows.map((row) => [row.host, row.reason, row.count])).toEqual([
@@ -194,7 +204,7 @@ test('parquet export answers the same', async () => {
 test('parquet answers every question the same', async () => {
   const target = join(dir, 'parquet-questions');
   expect((await logq('export', '--parquet', target)).status).toBe(0);
-  const questions = [['top', 'sources'], ['top', 'services', '--kind', 'exit'], ['services'], ['timeline', '--bucket', '1d'], ['fails', '--limit', '2']];
+  const questions = [['top', 'sources'], ['top', 'services', '--kind', 'exit'], ['services'], ['timeline', '--bucket', '1d'], ['fails', '--limit', '2'], ['sessions'], ['sessions', '--by', 'service'], ['sessions', '--service', 'telnet']];
   for (const question of questions) {
     const fromDb = await json(...question);
     const fromParquet = await runLogq([...question, '--from', target, '--json'], { now: NOW });

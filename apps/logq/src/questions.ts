@@ -1,18 +1,20 @@
 /**
  * The questions beside `fails`: top sources or services, per-service summaries, sessions
- * and a timeline. Each builds one SQL statement over the events table or the sessions
- * view, with every user value bound as a parameter.
+ * and a timeline. Each builds one SQL statement over the events or event_counts table, or
+ * the sessions view's SQL, with every user value bound as a parameter. `sessions` runs one
+ * query before it, for the time its lines start at.
  */
-import type { DuckDBValue } from '@duckdb/node-api';
 import { parseDuration } from './duration.js';
 import { LogqError } from './errors.js';
 import { buildFilter, where, type Filter, type FilterOptions } from './filters.js';
 import type { OutputColumn } from './output.js';
-import type { Database } from './db.js';
+import { sessionsOfKeys } from './views.js';
+import type { EventsDatabase } from './query-source.js';
+import type { QueryParams } from './read-client.js';
 
 export interface Question {
   sql: string;
-  params: Record<string, DuckDBValue>;
+  params: QueryParams;
   columns: OutputColumn[];
 }
 
@@ -82,12 +84,12 @@ function topColumns(header: string, subject: string): OutputColumn[] {
 }
 
 /** Returns whether `top` and `services` may read event_counts: it has no times to filter on, and --from has no such table. */
-export function usesEventCounts(database: Database, options: QuestionOptions): boolean {
+export function usesEventCounts(database: EventsDatabase, options: QuestionOptions): boolean {
   return database.eventCounts === true && options.since === undefined && options.until === undefined;
 }
 
 /** `top sources|services|reasons|hosts`: who or what appears most, by connection attempts (START and FAIL) unless --kind. */
-export async function topQuestion(database: Database, subject: string, options: QuestionOptions): Promise<Question> {
+export async function topQuestion(database: EventsDatabase, subject: string, options: QuestionOptions): Promise<Question> {
   const group = GROUPS[subject.replace(/s$/, '')];
   if (!group || subject === 'kind' || subject === 'kinds') {
     throw new LogqError('LOGQ_INVALID_OPTION', `top ${subject}: use sources, services, reasons or hosts`);
@@ -138,7 +140,7 @@ const SERVICES_COLUMNS: OutputColumn[] = [
 ];
 
 /** `services`: one row per service with its starts, exits, failures and durations. */
-export async function servicesQuestion(database: Database, options: QuestionOptions): Promise<Question> {
+export async function servicesQuestion(database: EventsDatabase, options: QuestionOptions): Promise<Question> {
   const counted = usesEventCounts(database, options);
   const filter = await buildFilter(database.connection, options, 'time', counted ? 'event_counts' : 'events');
   filter.conditions.push(`kind <> ${kindSql('MESSAGE')}`);
@@ -180,18 +182,51 @@ function servicesFromEvents(filter: Filter): string {
 
 const SESSION_GROUPS = ['service', 'source', 'host'];
 
+/**
+ * Returns the CTEs starts_matching and session_keys: the START lines that pass the
+ * filter (or with `newest`, only the $limit newest of them), and their host, service and
+ * pid. A session row takes these columns, its start time and its source from its START
+ * line, so the sessions of these keys contain every row the question reads from the view.
+ */
+function sessionKeys(filter: Filter, newest: boolean): string {
+  return `starts_matching AS (
+            SELECT * FROM (
+              SELECT host, service, pid, time AS start_time, source_ip, file_id, line_number FROM events
+              WHERE kind = ${kindSql('START')} AND pid IS NOT NULL AND service IS NOT NULL)
+            WHERE ${where(filter)}${newest ? ' ORDER BY start_time DESC, file_id, line_number LIMIT $limit' : ''}),
+          session_keys AS (SELECT DISTINCT host, service, pid FROM starts_matching)`;
+}
+
+/**
+ * Sets $session_bound for sessionsOfKeys: a time at or before the earliest matching START.
+ * It is 1 ms before that START, because the client reads times in whole milliseconds.
+ */
+async function bindSessionBound(database: EventsDatabase, filter: Filter, newest: boolean): Promise<void> {
+  const sql = `WITH ${sessionKeys(filter, newest)} SELECT min(start_time) - INTERVAL 1 MILLISECOND AS bound FROM starts_matching`;
+  // DuckDB rejects a bound parameter that the statement does not use.
+  const params = { ...filter.params };
+  if (!newest) delete params.limit;
+  const rows = (await database.connection.runAndReadAll(sql, params)).getRows();
+  filter.params.session_bound = (rows[0]?.[0] as Date | null | undefined) ?? null;
+}
+
 /** `sessions`: the newest sessions, or with --by their counts and durations per group. */
-export async function sessionsQuestion(database: Database, options: QuestionOptions): Promise<Question> {
+export async function sessionsQuestion(database: EventsDatabase, options: QuestionOptions): Promise<Question> {
   const filter = await buildFilter(database.connection, options, 'start_time');
   filter.params.limit = options.limit ?? 50;
   if (options.by !== undefined) {
     const groups = parseGroups(options.by, SESSION_GROUPS);
     const keys = groups.map((name) => `${GROUPS[name]!.sql} AS ${name}`).join(', ');
+    // Without a filter every key is needed, and the plain view skips the key lookup.
+    const scoped = filter.conditions.length > 0;
+    if (scoped) await bindSessionBound(database, filter, false);
+    const sessions = scoped ? `(${sessionsOfKeys('session_keys')})` : 'sessions';
     return {
-      sql: `SELECT ${keys}, count(*) AS sessions, count(exit_time) AS ended,
+      sql: `${scoped ? `WITH ${sessionKeys(filter, false)} ` : ''}
+            SELECT ${keys}, count(*) AS sessions, count(exit_time) AS ended,
               count(*) FILTER (WHERE status <> 0 OR signal IS NOT NULL) AS failed,
               round(median(duration_ms) / 1000, 1) AS median_seconds, max(duration_ms) / 1000 AS max_seconds
-            FROM sessions WHERE ${where(filter)} GROUP BY ALL ORDER BY sessions DESC LIMIT $limit`,
+            FROM ${sessions} WHERE ${where(filter)} GROUP BY ALL ORDER BY sessions DESC LIMIT $limit`,
       params: filter.params,
       columns: [
         ...groups.map((name) => ({ key: name, header: GROUPS[name]!.header })),
@@ -203,9 +238,11 @@ export async function sessionsQuestion(database: Database, options: QuestionOpti
       ],
     };
   }
+  await bindSessionBound(database, filter, true);
   return {
-    sql: `SELECT start_time, host, service, pid, source_ip, exit_time, status, signal, duration_ms / 1000 AS seconds, userid
-          FROM sessions WHERE ${where(filter)} ORDER BY start_time DESC, file_id, line_number LIMIT $limit`,
+    sql: `WITH ${sessionKeys(filter, true)}
+          SELECT start_time, host, service, pid, source_ip, exit_time, status, signal, duration_ms / 1000 AS seconds, userid
+          FROM (${sessionsOfKeys('session_keys')}) WHERE ${where(filter)} ORDER BY start_time DESC, file_id, line_number LIMIT $limit`,
     params: filter.params,
     columns: [
       { key: 'start_time', header: 'START' },
@@ -228,7 +265,7 @@ function localZone(): string {
 }
 
 /** `timeline`: events per time bucket, split by kind unless --by names other groups. */
-export async function timelineQuestion(database: Database, options: QuestionOptions): Promise<Question> {
+export async function timelineQuestion(database: EventsDatabase, options: QuestionOptions): Promise<Question> {
   const bucketText = options.bucket ?? '1h';
   const bucketMs = parseDuration(bucketText);
   if (bucketMs === null || bucketMs < 1000) {

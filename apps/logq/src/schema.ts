@@ -7,6 +7,11 @@ import { EVENT_KINDS, SEVERITIES } from '#logformat';
 import { CREATE_EVENT_COUNTS, fillEventCounts } from './event-counts.js';
 import { LogqError } from './errors.js';
 
+/** The part of a connection that the version check uses: node-api's, or read-client.ts's for the questions. */
+interface ReadingConnection {
+  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
+}
+
 /** Version 2 added the event_counts table. */
 export const SCHEMA_VERSION = 2;
 
@@ -77,13 +82,13 @@ const CREATE_STATEMENTS = [
   )`,
 ];
 
-async function countMainTables(connection: DuckDBConnection): Promise<number> {
+async function countMainTables(connection: ReadingConnection): Promise<number> {
   const reader = await connection.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main'");
   return Number(reader.getRows()[0]?.[0] ?? 0);
 }
 
 /** Returns the stored schema version, or null when the database has no schema_version table. */
-async function readSchemaVersion(connection: DuckDBConnection): Promise<number | null> {
+async function readSchemaVersion(connection: ReadingConnection): Promise<number | null> {
   const tables = await connection.runAndReadAll(
     "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'schema_version'",
   );
@@ -142,7 +147,7 @@ export async function ensureSchema(connection: DuckDBConnection, path: string): 
  * fails does it look up whether the table exists. Not for ingest: a failed statement
  * would abort the caller's transaction.
  */
-async function readVersionDirectly(connection: DuckDBConnection): Promise<number | null> {
+async function readVersionDirectly(connection: ReadingConnection): Promise<number | null> {
   try {
     const version = (await connection.runAndReadAll('SELECT max(version) FROM main.schema_version')).getRows()[0]?.[0];
     return version === null || version === undefined ? null : Number(version);
@@ -155,7 +160,7 @@ async function readVersionDirectly(connection: DuckDBConnection): Promise<number
  * Checks that a database opened for reading is logq's, of a version this logq reads, and
  * returns the version. The next ingest migrates an older one.
  */
-export async function checkSchema(connection: DuckDBConnection, path: string): Promise<number> {
+export async function checkSchema(connection: ReadingConnection, path: string): Promise<number> {
   const version = await readVersionDirectly(connection);
   if (version === null) {
     if ((await countMainTables(connection)) > 0) throw notLogqError(path);

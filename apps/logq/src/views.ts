@@ -16,14 +16,13 @@ export const SESSION_WINDOW = '7 days';
  * connections therefore stay unjoined rather than joined wrongly. USERID and FAIL lines that a
  * child wrote under its own pid (syslog and -filelog forms carry it) are joined by that pid.
  */
-const SESSIONS = `
-CREATE OR REPLACE {TEMP} VIEW sessions AS
+const SESSIONS_SELECT = `
 WITH ordered AS (
   SELECT file_id, line_number, time, host, kind, service, pid, source_ip, source_port,
     lead(kind) OVER w AS next_kind, lead(time) OVER w AS next_time,
     lead(status) OVER w AS next_status, lead(signal) OVER w AS next_signal,
     lead(duration_ms) OVER w AS next_duration_ms, lag(kind) OVER w AS previous_kind
-  FROM events
+  FROM {SESSION_LINES}
   WHERE kind IN ('START', 'EXIT') AND pid IS NOT NULL AND service IS NOT NULL
   WINDOW w AS (PARTITION BY host, service, pid ORDER BY time, file_id, line_number)
 ),
@@ -37,7 +36,7 @@ starts AS (
 -- writer_pid > 0 here also keeps pid 0 STARTs unjoined. Writing s.pid > 0 in the ON clause
 -- instead made DuckDB 1.5 plan a nested loop join, which took minutes on 10 million events.
 child_lines AS (
-  SELECT host, service, writer_pid, time, kind, text, reason FROM events
+  SELECT host, service, writer_pid, time, kind, text, reason FROM {CHILD_LINES}
   WHERE kind IN ('USERID', 'FAIL') AND writer_pid > 0
 )
 SELECT s.host, s.service, s.pid, s.start_time,
@@ -54,6 +53,27 @@ LEFT JOIN child_lines c
   ON c.writer_pid = s.pid AND c.service = s.service AND c.host IS NOT DISTINCT FROM s.host
   AND c.time >= s.start_time AND c.time <= coalesce(CASE WHEN s.joined THEN s.next_time END, s.start_time + INTERVAL '1 minute')
 GROUP BY ALL`;
+
+const SESSIONS = `CREATE OR REPLACE {TEMP} VIEW sessions AS ${SESSIONS_SELECT.replace('{SESSION_LINES}', 'events').replace('{CHILD_LINES}', 'events')}`;
+
+/**
+ * Returns the rows of the sessions view for the START lines whose host, service and pid
+ * are in the relation `keys`, and whose time is at or after the parameter $session_bound
+ * (or NULL). Each such row equals the view's, because every line it depends on is read:
+ * - the START/EXIT lines of its key from $session_bound on, which contain the line after
+ *   it (NULL times sort last), and for pid 0 every line of the key, for the line before;
+ * - the child lines of its key from $session_bound on, as a child line joins only at or
+ *   after its START.
+ * Lines of other keys are left out before the window and the join, and since the events
+ * are stored in time order, DuckDB skips the row groups before the bound.
+ */
+export function sessionsOfKeys(keys: string): string {
+  const linesOf = (pidColumn: string, keepPidZero: boolean): string =>
+    `(SELECT events.* FROM events SEMI JOIN ${keys} k
+       ON k.host IS NOT DISTINCT FROM events.host AND k.service = events.service AND k.pid = events.${pidColumn}
+       WHERE events.time >= $session_bound OR events.time IS NULL${keepPidZero ? ' OR events.pid = 0' : ''}) events`;
+  return SESSIONS_SELECT.replace('{SESSION_LINES}', linesOf('pid', true)).replace('{CHILD_LINES}', linesOf('writer_pid', false));
+}
 
 /** The daemon's own messages, with what they report as a word: start, stop, reload, deactivate, error. */
 const MESSAGES = `
@@ -88,6 +108,6 @@ export async function createViews(connection: DuckDBConnection): Promise<void> {
  * the database's own, which an older logq may have written with another definition,
  * such as a sessions view that DuckDB ran as a nested loop join.
  */
-export async function ensureViews(connection: DuckDBConnection): Promise<void> {
+export async function ensureViews(connection: { run(sql: string): Promise<unknown> }): Promise<void> {
   for (const sql of statements(true)) await connection.run(sql);
 }

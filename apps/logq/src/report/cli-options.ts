@@ -1,5 +1,5 @@
 /** Option parsers shared by the `report` and `suggest` commands. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from '../commander.js';
 import { TIME_HINT, parseDuration, parseTimeArgument } from '../duration.js';
 import { LogqError } from '../errors.js';
 import { currentTime, type CliIo } from '../io.js';

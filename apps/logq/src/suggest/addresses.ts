@@ -3,10 +3,10 @@
  * address out of them: the allow-list, the host's own addresses and loopback.
  */
 import { networkInterfaces } from 'node:os';
-import ipaddr from 'ipaddr.js';
+import { ipaddr, type IPv4, type IPv6 } from '../ipaddr.js';
 import { IPV4_BLOCK_PREFIX, IPV6_BLOCK_PREFIX } from './thresholds.js';
 
-export type Address = ipaddr.IPv4 | ipaddr.IPv6;
+export type Address = IPv4 | IPv6;
 
 /** An address with a prefix length; a single host has the full length (32 or 128). */
 export interface Network {
@@ -36,8 +36,8 @@ export function parseNetwork(text: string): Network | null {
   }
   if (!ipaddr.isValidCIDR(text)) return null;
   const [address, prefix] = ipaddr.parseCIDR(text);
-  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
-    return { address: (address as ipaddr.IPv6).toIPv4Address(), prefix: prefix - 96 };
+  if (address.kind() === 'ipv6' && (address as IPv6).isIPv4MappedAddress() && prefix >= 96) {
+    return { address: (address as IPv6).toIPv4Address(), prefix: prefix - 96 };
   }
   return { address: networkAddress(address, prefix), prefix };
 }

@@ -1,5 +1,5 @@
 /** The `suggest` subcommand's options and help. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from '../commander.js';
 import { FAIL_REASONS } from '#logformat';
 import type { ExitStatus } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
