@@ -27,13 +27,24 @@ export function where(filter: Filter): string {
   return filter.conditions.length > 0 ? filter.conditions.join(' AND ') : 'true';
 }
 
-/** Parses `--source`, or returns null for a plain address. */
+function invalidSource(text: string): LogqError {
+  return new LogqError('LOGQ_INVALID_SOURCE', `--source ${text} is not an address or a CIDR network: write it as 192.0.2.7, 192.0.2.0/24 or 2001:db8::/32`);
+}
+
+/**
+ * Parses `--source`, or returns null for a plain address. A plain IPv4 address must have
+ * four decimal parts, so that a cut-off `10.20.0` is an error rather than a search that
+ * finds nothing.
+ */
 export function parseNetwork(text: string): [IPv4 | IPv6, number] | null {
-  if (!text.includes('/')) return null;
+  if (!text.includes('/')) {
+    if (ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text)) return null;
+    throw invalidSource(text);
+  }
   try {
     return ipaddr.parseCIDR(text);
   } catch {
-    throw new LogqError('LOGQ_INVALID_SOURCE', `--source ${text} is not an address or a CIDR network: write it as 192.0.2.0/24 or 2001:db8::/32`);
+    throw invalidSource(text);
   }
 }
 

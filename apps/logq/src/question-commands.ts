@@ -145,9 +145,11 @@ async function checkSelect(database: EventsDatabase, sql: string): Promise<void>
   const type = prepared.statementType;
   prepared.destroySync();
   if (type === SELECT_STATEMENT) return;
+  const name = statementTypeName(type);
+  const article = /^[AEIOU]/.test(name) ? 'an' : 'a';
   throw new LogqError(
     'LOGQ_QUERY_FAILED',
-    `query failed: logq query runs only SELECT statements on the database, which it opens read-only, and this is a ${statementTypeName(type)} statement\nThe query was: ${sql}\n` +
+    `query failed: logq query runs only SELECT statements on the database, which it opens read-only, and this is ${article} ${name} statement\nThe query was: ${sql}\n` +
       'To save the rows, print them with --csv or --json and redirect the output to a file',
   );
 }

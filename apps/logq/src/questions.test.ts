@@ -94,6 +94,14 @@ test('source filter takes CIDR networks', async () => {
   expect(bad.stderr).toContain('[LOGQ_INVALID_SOURCE]');
 });
 
+test('cut-off or invalid address is a usage error', async () => {
+  for (const source of ['10.20.0', 'bogus', '10.0.0.999', '010.0.0.1']) {
+    const result = await logq('fails', '--source', source);
+    expect(result.status, source).toBe(2);
+    expect(result.stderr, source).toContain(`--source ${source} is not an address or a CIDR network`);
+  }
+});
+
 test('source network without stored addresses', async () => {
   const fails = await logq('fails', '--source', '10.0.0.0/8');
   expect(fails.stderr).toBe('');
@@ -178,10 +186,16 @@ test('query cannot change the database', async () => {
 
 test('query refuses statements that write files', async () => {
   const target = join(dir, 'copied.csv');
-  for (const sql of [`COPY events TO '${target}'`, `EXPORT DATABASE '${join(dir, 'exported')}'`, `ATTACH '${join(dir, 'other.duckdb')}' AS other`]) {
-    const result = await logq('query', sql);
+  const statements = [
+    [`COPY events TO '${target}'`, 'a COPY statement'],
+    [`EXPORT DATABASE '${join(dir, 'exported')}'`, 'an EXPORT statement'],
+    [`ATTACH '${join(dir, 'other.duckdb')}' AS other`, 'an ATTACH statement'],
+  ];
+  for (const [sql, named] of statements) {
+    const result = await logq('query', sql!);
     expect(result.status, sql).toBe(2);
     expect(result.stderr, sql).toContain('runs only SELECT statements');
+    expect(result.stderr, sql).toContain(`this is ${named}`);
   }
   expect(readdirSync(dir)).not.toContain('copied.csv');
   expect(readdirSync(dir)).not.toContain('other.duckdb');
