@@ -4,7 +4,7 @@
  * the rows into an in-memory database for the length of the command, under the same
  * table and view names, so every question runs the same SQL.
  */
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeOpenFailure, missingDatabase } from './db-errors.js';
 import { LogqError } from './errors.js';
@@ -70,6 +70,42 @@ function noFiles(from: readonly string[]): LogqError {
   return new LogqError('LOGQ_FILE_NOT_FOUND', `--from ${from.join(' ')}: no files found. Pass a directory written by logq export, or JSONL files`);
 }
 
+/** Returns the first bytes of a file, or the error that names why it cannot be read. */
+function readHead(path: string): Buffer | LogqError {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return new LogqError('LOGQ_FILE_NOT_FOUND', `--from ${path}: file not found. Check the path`);
+    return new LogqError('LOGQ_FILE_UNREADABLE', `--from ${path}: failed to open the file: ${(error as Error).message}`);
+  }
+  try {
+    const head = Buffer.alloc(4096);
+    return head.subarray(0, readSync(descriptor, head, 0, head.length, 0));
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
+ * Checks that each file starts like JSONL (or is gzip data), because DuckDB's JSON reader
+ * skips lines that are not JSON without a word, and a text log would then read as empty.
+ */
+function checkJsonlFiles(files: readonly string[]): void {
+  for (const file of files) {
+    const head = readHead(file);
+    if (head instanceof LogqError) throw head;
+    const text = head.toString('latin1').trimStart();
+    const gzip = head[0] === 0x1f && head[1] === 0x8b;
+    if (gzip || text === '' || text.startsWith('{')) continue;
+    throw new LogqError(
+      'LOGQ_FROM_NOT_JSONL',
+      `--from ${file}: not the daemon's JSONL (its first line does not start with {). --from reads JSONL files and directories written by logq export; load text logs with logq ingest and question the database`,
+    );
+  }
+}
+
 async function openFrom(from: readonly string[], needs: OpenNeeds): Promise<EventsDatabase> {
   const connection = await openReadConnection(':memory:');
   const database: EventsDatabase = { path: from.join(' '), connection, close: () => connection.closeSync() };
@@ -77,6 +113,7 @@ async function openFrom(from: readonly string[], needs: OpenNeeds): Promise<Even
     const parquet = from.length === 1 && isDirectory(from[0]!);
     const files = parquet ? [join(resolve(from[0]!), '**', '*.parquet')] : expandInputs(from).map((file) => file.absolutePath);
     if (files.length === 0) throw noFiles(from);
+    if (!parquet) checkJsonlFiles(files);
     await connection.run(CREATE_KIND_TYPE);
     await connection.run(parquet ? LOAD_PARQUET : LOAD_JSONL, { files });
     if (needs.views) await ensureViews(connection);

@@ -233,6 +233,20 @@ test('JSONL answers with kind filters', async () => {
   expect(JSON.parse(result.stdout)).toMatchObject([{ service: 'ssh', starts: 1, exits: 1, fails: 1 }]);
 });
 
+test('--from rejects a text log and a missing file', async () => {
+  const text = join(dir, 'services.log');
+  writeFileSync(text, '26/12/4@10:00:00: FAIL: telnet address from=192.0.2.1\n');
+  const result = await runLogq(['fails', '--from', text]);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain(`--from ${text}: not the daemon's JSONL`);
+  expect(result.stderr).toContain('[LOGQ_FROM_NOT_JSONL]');
+
+  const missing = await runLogq(['fails', '--from', join(dir, 'missing.jsonl')]);
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toContain('[LOGQ_FILE_NOT_FOUND]');
+  expect(missing.stderr).not.toContain('LINE');
+});
+
 test('JSONL answers without ingest', async () => {
   const result = await runLogq(['sessions', '--from', jsonl, '--json']);
   const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
