@@ -68,11 +68,9 @@ describe('SQL in logq filters', () => {
     ['--service', "' OR 1=1 --"],
     ['--service', "echo' OR '1'='1"],
     ['--service', 'echo"; DROP TABLE events; --'],
-    ['--source', "127.0.0.1' OR '1'='1"],
-    ['--source', '127.0.0.1; DELETE FROM events'],
     ['--host', "gw' OR host IS NOT NULL --"],
   ];
-  const baseline: Record<string, string> = { '--service': 'no-such-service', '--source': '192.0.2.250', '--host': 'no-such-host' };
+  const baseline: Record<string, string> = { '--service': 'no-such-service', '--host': 'no-such-host' };
 
   it.each(['fails', 'top', 'services', 'sessions', 'timeline'])('%s answers a hostile filter like one matching nothing', async (command) => {
     const before = sha256(db);
@@ -85,13 +83,16 @@ describe('SQL in logq filters', () => {
     expect(sha256(db)).toBe(before);
   });
 
-  it('rejects a hostile CIDR source, naming it', async () => {
-    const value = '10.0.0.0/8; DELETE FROM events';
-    const result = await logqInProcess(['fails', '--db', db, '--source', value]);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain(value);
-    expect(result.stderr).toContain('[LOGQ_INVALID_SOURCE]');
-    expect(result.stdout).toBe('');
+  it('rejects a hostile source, naming it', async () => {
+    const before = sha256(db);
+    for (const value of ['10.0.0.0/8; DELETE FROM events', "127.0.0.1' OR '1'='1", '127.0.0.1; DELETE FROM events']) {
+      const result = await logqInProcess(['fails', '--db', db, '--source', value]);
+      expect(result.status, value).toBe(2);
+      expect(result.stderr, value).toContain(value);
+      expect(result.stderr, value).toContain('[LOGQ_INVALID_SOURCE]');
+      expect(result.stdout, value).toBe('');
+    }
+    expect(sha256(db)).toBe(before);
   });
 
   it('matches a quoted value as the literal text', async () => {

@@ -74,7 +74,7 @@ test('top sources counts STARTs and FAILs', async () => {
 test('top services with a kind', async () => {
   const rows = await json('top', 'services', '--kind', 'fail');
   expect(Object.keys(rows[0]!)).not.toContain('services');
-  expect(rows.map((row) => [row.key, row.events])).toEqual([
+  expect(rows.map((row) => [row.service, row.events])).toEqual([
     ['ftp', 2],
     ['telnet', 2],
     ['ssh', 1],
@@ -166,7 +166,7 @@ test('timeline buckets by hour in local time', async () => {
 
 test('since and until bound every question', async () => {
   const rows = await json('top', 'services', '--since', '2026-12-04T11:00', '--until', '2026-12-04T11:15');
-  expect(rows.map((row) => [row.key, row.events])).toEqual([['echo', 2]]);
+  expect(rows.map((row) => [row.service, row.events])).toEqual([['echo', 2]]);
 });
 
 test('query runs SQL over the views', async () => {

@@ -69,10 +69,13 @@ function addKindCondition(filter: Filter, kind: string | undefined, fallback: st
 
 const LIMIT_DEFAULT = 10;
 
-/** Lists the columns of `top`, leaving out the distinct count of the subject itself, which is always 1. */
+/**
+ * Lists the columns of `top`, leaving out the distinct count of the subject itself, which
+ * is always 1. The first column is named after the subject (`source`, `service` …).
+ */
 function topColumns(header: string, subject: string): OutputColumn[] {
   const columns: OutputColumn[] = [
-    { key: 'key', header },
+    { key: subject.replace(/s$/, ''), header },
     { key: 'events', header: 'EVENTS', align: 'right' },
     { key: 'starts', header: 'STARTS', align: 'right' },
     { key: 'fails', header: 'FAILS', align: 'right' },
@@ -98,29 +101,30 @@ export async function topQuestion(database: EventsDatabase, subject: string, opt
   const filter = await buildFilter(database.connection, options, 'time', counted ? 'event_counts' : 'events');
   addKindCondition(filter, options.kind, `kind IN (${kindSql('START')}, ${kindSql('FAIL')})`);
   filter.params.limit = options.limit ?? LIMIT_DEFAULT;
-  const sql = counted ? topFromCounts(group.sql, filter) : topFromEvents(group.sql, filter);
+  const name = subject.replace(/s$/, '');
+  const sql = counted ? topFromCounts(group.sql, filter, name) : topFromEvents(group.sql, filter, name);
   return { sql, params: filter.params, columns: topColumns(group.header, subject) };
 }
 
 /** Builds the rows of topFromEvents from the counts: a few hundred thousand rows instead of every event. */
-function topFromCounts(key: string, filter: Filter): string {
+function topFromCounts(key: string, filter: Filter, name: string): string {
   return `WITH ranked AS (
             SELECT ${key} AS key, sum(events) AS total FROM event_counts WHERE ${where(filter)}
             GROUP BY ALL ORDER BY total DESC, key NULLS LAST LIMIT $limit)
-          SELECT r.key, r.total::BIGINT AS events,
+          SELECT r.key AS ${name}, r.total::BIGINT AS events,
             ${kindSum('c.events', 'START')} AS starts, ${kindSum('c.events', 'FAIL')} AS fails,
             count(DISTINCT service) AS services, count(DISTINCT source_ip) AS sources, max(last_time) AS last_seen
           FROM ranked r JOIN event_counts c ON ${key} IS NOT DISTINCT FROM r.key AND ${where(filter)}
           GROUP BY r.key, r.total ORDER BY events DESC, r.key NULLS LAST`;
 }
 
-function topFromEvents(key: string, filter: Filter): string {
+function topFromEvents(key: string, filter: Filter, name: string): string {
   // Ranking first and describing only the top rows afterwards halves the time on 10
   // million rows, because the distinct counts then run on a few keys' events only.
   return `WITH ranked AS (
             SELECT ${key} AS key, count(*) AS total FROM events WHERE ${where(filter)}
             GROUP BY ALL ORDER BY total DESC, key NULLS LAST LIMIT $limit)
-          SELECT r.key, r.total AS events, count(*) FILTER (WHERE kind = ${kindSql('START')}) AS starts,
+          SELECT r.key AS ${name}, r.total AS events, count(*) FILTER (WHERE kind = ${kindSql('START')}) AS starts,
             count(*) FILTER (WHERE kind = ${kindSql('FAIL')}) AS fails, count(DISTINCT service) AS services,
             count(DISTINCT source_ip) AS sources, max(time) AS last_seen
           FROM ranked r JOIN events ON ${key} IS NOT DISTINCT FROM r.key AND ${where(filter)}
