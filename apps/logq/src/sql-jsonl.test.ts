@@ -1,12 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
-import { DuckDBInstance } from './duckdb.js';
 import { STAGE_JSONL_SQL } from './sql-jsonl.js';
 import { canParseJsonlInSql } from './sql-jsonl-loader.js';
-import { makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
+import { removeTempDirs } from '../test-support/run.js';
+import { expectSameRows as expectSameRowsIn, stagedFlags, type Loaded } from '../test-support/parsers.js';
 import { fuzzRuns, fuzzTimeout } from '../../../test/support/fuzz.js';
 
 afterAll(removeTempDirs);
@@ -90,57 +88,13 @@ const EDGE_LINES = [
   '26/12/4@10:00:00: START: classic pid=1 from=192.0.2.1',
 ];
 
-const COLUMNS = `line_number, epoch_ms(time) AS time, host, kind::VARCHAR AS kind, service, pid, source_ip, source_port, reason,
-  status, signal, duration_ms, text, severity::VARCHAR AS severity, bytes_in, bytes_out, writer_pid, form::VARCHAR AS form, line`;
-
-interface Loaded {
-  summary: string;
-  events: unknown[];
-  rejects: unknown[];
-}
-
-async function load(parser: 'js' | 'sql', file: string): Promise<Loaded> {
-  const db = join(makeTempDir(), 'logq.duckdb');
-  const env = { LOGQ_PARSER: parser };
-  const result = await runLogq(['ingest', '--db', db, '--host', 'fallback', file], { env, now: new Date(2026, 11, 31) });
-  expect(result.stderr).toBe('');
-  return {
-    // The summary names the database and ends with the elapsed time and rate, which differ between runs.
-    summary: result.stdout.replace(db, 'DB').replace(/ in [\d.]+ s \([\d,]+ lines\/s\)/g, ''),
-    events: await query(db, `SELECT ${COLUMNS} FROM events ORDER BY line_number`),
-    rejects: await query(db, 'SELECT line_number, text, reason, is_foreign FROM rejects ORDER BY line_number'),
-  };
-}
-
-function writeLines(lines: readonly string[]): string {
-  const file = join(makeTempDir(), 'events.jsonl');
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
-
 async function expectSameRows(lines: readonly string[]): Promise<Loaded> {
-  const file = writeLines(lines);
-  const js = await load('js', file);
-  const sql = await load('sql', file);
-  expect(sql.events).toEqual(js.events);
-  expect(sql.rejects).toEqual(js.rejects);
-  expect(sql.summary).toBe(js.summary);
-  return js;
+  return expectSameRowsIn(lines, 'events.jsonl');
 }
 
 /** Stages `lines` the way ingest does and returns, per line, whether SQL parsed it itself. */
-async function acceptedBySql(lines: readonly string[]): Promise<boolean[]> {
-  const file = writeLines(lines);
-  const instance = await DuckDBInstance.create(':memory:');
-  try {
-    const connection = await instance.connect();
-    await connection.run(STAGE_JSONL_SQL, { path: file });
-    const reader = await connection.runAndReadAll('SELECT ok FROM staged_jsonl ORDER BY rowid');
-    connection.closeSync();
-    return reader.getRows().map(([ok]) => ok === true);
-  } finally {
-    instance.closeSync();
-  }
+function acceptedBySql(lines: readonly string[]): Promise<boolean[]> {
+  return stagedFlags(lines, 'events.jsonl', STAGE_JSONL_SQL, 'SELECT ok FROM staged_jsonl ORDER BY rowid');
 }
 
 test('JSONL SQL and JS parsers load the same rows', async () => {

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
-import { DuckDBInstance } from './duckdb.js';
 import { STAGE_SQL } from './sql-parse.js';
 import { segmentsOf } from './sql-loader.js';
-import { makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
+import { makeTempDir, removeTempDirs } from '../test-support/run.js';
+import { expectSameRows as expectSameRowsIn, load, stagedFlags, type Loaded } from '../test-support/parsers.js';
 import { fuzzRuns, fuzzTimeout } from '../../../test/support/fuzz.js';
 
 afterAll(removeTempDirs);
@@ -75,55 +75,15 @@ const EDGE_LINES = [
   '{"time":"2026-12-04T10:00:00Z","event":"START"',
 ];
 
-const COLUMNS = `line_number, epoch_ms(time) AS time, host, kind::VARCHAR AS kind, service, pid, source_ip, source_port, reason,
-  status, signal, duration_ms, text, severity::VARCHAR AS severity, bytes_in, bytes_out, writer_pid, form::VARCHAR AS form, line`;
-
-interface Loaded {
-  events: unknown[];
-  rejects: unknown[];
-}
-
-async function load(parser: 'js' | 'sql', file: string): Promise<Loaded> {
-  const db = join(makeTempDir(), 'logq.duckdb');
-  const env = { LOGQ_PARSER: parser };
-  const result = await runLogq(['ingest', '--db', db, '--host', 'fallback', file], { env, now: new Date(2026, 11, 31) });
-  expect(result.stderr).toBe('');
-  return {
-    events: await query(db, `SELECT ${COLUMNS} FROM events ORDER BY line_number`),
-    rejects: await query(db, 'SELECT line_number, text, reason, is_foreign FROM rejects ORDER BY line_number'),
-  };
-}
-
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-function writeLines(lines: readonly string[]): string {
-  const file = join(makeTempDir(), 'mixed.log');
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
-
 async function expectSameRows(lines: readonly string[]): Promise<Loaded> {
-  const file = writeLines(lines);
-  const js = await load('js', file);
-  const sql = await load('sql', file);
-  expect(sql.events).toEqual(js.events);
-  expect(sql.rejects).toEqual(js.rejects);
-  return js;
+  return expectSameRowsIn(lines, 'mixed.log');
 }
 
 /** Stages `lines` the way ingest does and returns, per line, whether SQL parsed it itself. */
-async function acceptedBySql(lines: readonly string[]): Promise<boolean[]> {
-  const file = writeLines(lines);
-  const instance = await DuckDBInstance.create(':memory:');
-  try {
-    const connection = await instance.connect();
-    await connection.run(STAGE_SQL, { path: file });
-    const reader = await connection.runAndReadAll('SELECT shape IS NOT NULL FROM staged ORDER BY rowid');
-    connection.closeSync();
-    return reader.getRows().map(([parsed]) => parsed === true);
-  } finally {
-    instance.closeSync();
-  }
+function acceptedBySql(lines: readonly string[]): Promise<boolean[]> {
+  return stagedFlags(lines, 'mixed.log', STAGE_SQL, 'SELECT shape IS NOT NULL FROM staged ORDER BY rowid');
 }
 
 const SERVICE_SAMPLES = SAMPLES.map((sample) => sample.line).filter((line) => / (START|EXIT|FAIL|TRAFFIC): /.test(line));
@@ -148,18 +108,13 @@ test('SQL path takes common service lines', async () => {
 
 test('SQL path reports future events', async () => {
   // The ingest runs on 2026-12-31, so the second and fourth lines are more than a day ahead.
-  const file = writeLines([
+  const js = await expectSameRows([
     '26/12/30@10:00:00: START: now pid=1',
     '27/6/1@10:00:00: START: late pid=2',
     '26/12/30@10:00:01: USERID: now UNIX : alice',
     '27/6/2@10:00:00: EXIT: late status=0 pid=2',
   ]);
-  const now = new Date(2026, 11, 31);
-  const [js, sql] = await Promise.all(
-    (['js', 'sql'] as const).map((parser) => runLogq(['ingest', '--db', join(makeTempDir(), 'logq.duckdb'), file], { env: { LOGQ_PARSER: parser }, now })),
-  );
-  expect(js!.stdout).toContain('2 events (first at line 2) dated more than a day after now');
-  expect(sql!.stdout.split('\n')[0]).toBe(js!.stdout.split('\n')[0]);
+  expect(js.summary).toContain('2 events (first at line 2) dated more than a day after now');
 });
 
 test('empty line sends batch to JS', async () => {
