@@ -33,6 +33,13 @@ test('no command prints help and fails', async () => {
   expect(result.stderr).toContain('Usage: logq');
 });
 
+test('--json with --csv is a usage error', async () => {
+  const result = await runLogq(['fails', '--json', '--csv']);
+
+  expect(result.status).toBe(2);
+  expect(result.stderr).toContain("option '--csv' cannot be used with option '--json'");
+});
+
 test('unknown command suggests the nearest', async () => {
   const result = await runLogq(['fail']);
 

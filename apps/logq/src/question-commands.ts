@@ -1,5 +1,5 @@
 /** Registers the question commands (top, services, sessions, timeline, query) and their shared options. */
-import { Command, InvalidArgumentError } from './commander.js';
+import { Command, InvalidArgumentError, Option } from './commander.js';
 import { TIME_HINT, parseTimeArgument } from './duration.js';
 import { LogqError } from './errors.js';
 import { EXIT_OK, type ExitStatus } from './exit-codes.js';
@@ -40,7 +40,7 @@ export function addSourceAndFormatOptions(command: Command): Command {
     .option('--db <path>', DB_HELP)
     .option('--from <path>', 'question these files instead of the database: a directory written by logq export --parquet, or JSONL logs (repeatable)', collect)
     .option('--json', 'print a JSON array, with times in UTC ISO 8601')
-    .option('--csv', 'print CSV with a header line, with times in UTC ISO 8601');
+    .addOption(new Option('--csv', 'print CSV with a header line, with times in UTC ISO 8601').conflicts('json'));
 }
 
 /** Adds the options every question shares: the data, the filters and the output form. */
