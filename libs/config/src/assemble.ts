@@ -40,6 +40,7 @@ export class Assembler {
   add(entry: Entry): void {
     if (entry.kind === 'defaults') {
       for (const assignment of entry.assignments) this.apply(this.defaults, assignment);
+      this.reportLateDefaults(entry);
       return;
     }
     const draft = this.assembleService(entry);
@@ -68,6 +69,22 @@ export class Assembler {
       this.report('CONFIG_SERVICE_DISABLED', 'service is disabled by "disable = yes"', draft.disabledAt, owner);
     }
     return draft;
+  }
+
+  /**
+   * Warns when a defaults entry sets a list that services copy as their entry starts, such
+   * as no_access, after some services: as in xinetd, those services keep what they copied.
+   */
+  private reportLateDefaults(entry: Entry): void {
+    if (this.services.length === 0) return;
+    const late = entry.assignments.find((assignment) => findAttribute(assignment.name)?.copyAtStart === true);
+    if (late === undefined) return;
+    const count = this.services.length;
+    const first = this.services[0]!.owner.label;
+    const services = count === 1 ? `1 service (${first}), which keeps the values it` : `${count} services (the first is ${first}), which keep the values they`;
+    const message = `defaults sets "${late.name}" after ${services} copied before it`;
+    const hint = 'move this defaults entry before the services; for a file in an includedir, give it a name that sorts first, such as 00-name';
+    this.report('CONFIG_DEFAULTS_AFTER_SERVICES', message, late.position, null, hint);
   }
 
   private report(

@@ -15,6 +15,10 @@ export interface CodeInfo {
 }
 
 export const DIAGNOSTIC_CODES = {
+  CONFIG_DEFAULTS_AFTER_SERVICES: {
+    severity: 'warning',
+    description: 'A defaults entry sets a list that services copy when their entry starts (no_access, only_from, log_on_success …) after some services, which keep what they copied before it.',
+  },
   CONFIG_FILE_NOT_FOUND: {
     severity: 'error',
     description: 'A configuration file or included directory does not exist.',

@@ -25,6 +25,25 @@ describe('list attributes copied when a service starts', () => {
     expect(service(config, 'echo').onlyFrom).toEqual(expected);
   });
 
+  it('warns when a later defaults sets a copied list', () => {
+    const config = sandbox.load(internalService('echo') + defaults('no_access += 198.51.100.7') + internalService('daytime'));
+
+    expect(service(config, 'echo').noAccess).toEqual([]);
+    expect(service(config, 'daytime').noAccess).toEqual(['198.51.100.7']);
+    const late = findDiagnostic(config, 'CONFIG_DEFAULTS_AFTER_SERVICES');
+    expect(late?.severity).toBe('warning');
+    expect(late?.message).toBe('defaults sets "no_access" after 1 service (echo), which keeps the values it copied before it');
+    expect(late?.hint).toContain('00-name');
+  });
+
+  it('does not warn for defaults first or settings not copied', () => {
+    const first = sandbox.load(defaults('no_access = 198.51.100.7') + internalService('echo'));
+    const instances = sandbox.load(internalService('echo') + defaults('instances = 5'));
+
+    expect(codes(first)).not.toContain('CONFIG_DEFAULTS_AFTER_SERVICES');
+    expect(codes(instances)).not.toContain('CONFIG_DEFAULTS_AFTER_SERVICES');
+  });
+
   it('removes one network of a factorized token', () => {
     const config = sandbox.load(defaults('no_access = 192.168.{1,2} 10.9.9.9') + internalService('echo', ['no_access -= 192.168.1.0 10.9.9.9']));
     expect(service(config, 'echo').noAccess).toEqual(['192.168.2.0/24']);
