@@ -1,9 +1,9 @@
 /**
  * Converts DuckDB result chunks into JS row objects straight from the vectors, with the
- * same values as @duckdb/node-api's getRowObjectsJS: integers up to 32 bits, floats and
- * doubles as numbers, BIGINT and wider as bigint, strings and enum labels as strings,
- * timestamps as Date (milliseconds, truncated toward zero) and lists as arrays.
- * Other types (DECIMAL, DATE, STRUCT and so on) are left to node-api: see isReadableType.
+ * same values as @duckdb/node-api's getRowObjectsJS. Integers up to 32 bits, floats and
+ * doubles become numbers, BIGINT and wider bigint, strings and enum labels strings,
+ * timestamps Date (milliseconds, truncated toward zero), and lists arrays. Other types
+ * (DECIMAL, DATE, STRUCT and so on) are left to node-api: see isReadableType.
  */
 import type * as Bindings from '@duckdb/node-bindings';
 

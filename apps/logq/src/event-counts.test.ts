@@ -1,9 +1,8 @@
 import { appendFileSync, copyFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, expect, test } from 'vitest';
 import { countsMismatch } from '../test-support/event-counts.js';
-import { makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
+import { makeTempDir, query, removeTempDirs, runLogq, runSql } from '../test-support/run.js';
 import { openEvents, type EventsDatabase } from './query-source.js';
 import { servicesQuestion, topQuestion, type Question, type QuestionOptions } from './questions.js';
 
@@ -145,14 +144,6 @@ test('event_counts matches events across ingests', async () => {
   await ingest(db, local, gw, `${gw}.1`);
   await expectSameAnswers(db, 'no new lines');
 });
-
-async function runSql(path: string, ...statements: string[]): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  for (const statement of statements) await connection.run(statement);
-  connection.closeSync();
-  instance.closeSync();
-}
 
 test('version 1 database is read, then migrated', async () => {
   const dir = makeTempDir();

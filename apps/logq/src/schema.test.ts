@@ -1,20 +1,11 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, expect, test } from 'vitest';
 import { EVENT_KINDS, SEVERITIES } from '#logformat';
-import { makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
+import { makeTempDir, query, removeTempDirs, runLogq, runSql } from '../test-support/run.js';
 import { LINE_FORMS, SCHEMA_VERSION } from './schema.js';
 
 afterEach(removeTempDirs);
-
-async function runSql(path: string, ...statements: string[]): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  for (const statement of statements) await connection.run(statement);
-  connection.closeSync();
-  instance.closeSync();
-}
 
 async function ingestOneLine(dir: string): Promise<string> {
   const db = join(dir, 'logq.duckdb');

@@ -63,3 +63,12 @@ export async function countRows(databasePath: string, table: string, where = 'tr
   const rows = await query(databasePath, `SELECT count(*) AS n FROM ${table} WHERE ${where}`);
   return Number(rows[0]?.n);
 }
+
+/** Runs statements on a database file, each on its own, and closes it. */
+export async function runSql(databasePath: string, ...statements: string[]): Promise<void> {
+  const instance = await DuckDBInstance.create(databasePath);
+  const connection = await instance.connect();
+  for (const statement of statements) await connection.run(statement);
+  connection.closeSync();
+  instance.closeSync();
+}
