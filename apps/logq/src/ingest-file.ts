@@ -9,7 +9,7 @@ import type { AddedRows } from './event-counts.js';
 import { LogqError } from './errors.js';
 import { insertFile, mtimeOf, pathOfFile, planRead, updateFile } from './file-state.js';
 import { countLines, readCompleteLines, splitLines, type ReadResult } from './reader.js';
-import { SqlPathError, loadLinesInSql, segmentsOf, type SqlParser } from './sql-loader.js';
+import { SqlPathError, canParseInSql, loadLinesInSql, segmentsOf, type SqlParser } from './sql-loader.js';
 import { canParseJsonlInSql, loadJsonlInSql } from './sql-jsonl-loader.js';
 import { eventRow, findInvalidField, rejectRow } from './records.js';
 
@@ -174,15 +174,11 @@ function loadLinesInJs(target: IngestTarget, state: ReadState, fileId: number, d
 
 /** Loads each run of the batch through SQL where it can, else through the JS parser. */
 async function loadSegments(target: IngestTarget, state: ReadState, fileId: number, data: Buffer): Promise<void> {
-  // NOTE: a JSONL batch that fails canParseJsonlInSql (one blank line, CR or invalid
-  // byte) goes to the JS parser whole, where classic batches are cut into runs.
-  if (data[0] === 0x7b) {
-    const inSql = canParseJsonlInSql(data) && (await loadJsonlInSql(target, state, fileId, data, countLines(data)));
-    if (!inSql) loadLinesInJs(target, state, fileId, data);
-    return;
-  }
-  for (const segment of segmentsOf(data)) {
-    const inSql = segment.inSql && (await loadLinesInSql(target, state, fileId, segment.data, countLines(segment.data)));
+  const jsonl = data[0] === 0x7b;
+  const accepts = jsonl ? canParseJsonlInSql : canParseInSql;
+  const loadInSql = jsonl ? loadJsonlInSql : loadLinesInSql;
+  for (const segment of segmentsOf(data, accepts)) {
+    const inSql = segment.inSql && (await loadInSql(target, state, fileId, segment.data, countLines(segment.data)));
     if (!inSql) loadLinesInJs(target, state, fileId, segment.data);
   }
 }

@@ -4,20 +4,15 @@
  * the other lines to the JavaScript parser with their line numbers.
  */
 import { writeFile } from 'node:fs/promises';
-import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import { FUTURE_SLACK_MS, loadLine, noteLine, type IngestTarget, type ReadState } from './ingest-file.js';
 import { timestampValue } from './records.js';
-import { SqlPathError } from './sql-loader.js';
+import { SqlPathError, readableAsLines } from './sql-loader.js';
 import { COUNT_JSONL_SQL, INSERT_JSONL_SQL, LEFTOVER_JSONL_SQL, STAGE_JSONL_SQL } from './sql-jsonl.js';
 
-/**
- * Tests whether a batch may take the JSONL SQL path: it starts with `{`, and it meets the
- * CSV reader's conditions that canParseInSql in sql-loader.ts explains (valid UTF-8, no
- * 0x01, NUL or CR byte, no empty line).
- */
+/** Tests whether a batch may take the JSONL SQL path: it starts with `{` and is readable as lines (sql-loader.ts). */
 export function canParseJsonlInSql(data: Buffer): boolean {
-  return data[0] === 0x7b && data.indexOf('\n\n') < 0 && data.indexOf(0x0d) < 0 && data.indexOf(0x01) < 0 && data.indexOf(0x00) < 0 && isUtf8(data);
+  return data[0] === 0x7b && readableAsLines(data);
 }
 
 /**

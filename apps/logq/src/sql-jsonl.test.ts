@@ -3,6 +3,7 @@ import { afterAll, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
 import { STAGE_JSONL_SQL } from './sql-jsonl.js';
 import { canParseJsonlInSql } from './sql-jsonl-loader.js';
+import { segmentsOf } from './sql-loader.js';
 import { removeTempDirs } from '../test-support/run.js';
 import { expectSameRows as expectSameRowsIn, stagedFlags, type Loaded } from '../test-support/parsers.js';
 import { fuzzRuns, fuzzTimeout } from '../../../test/support/fuzz.js';
@@ -121,6 +122,27 @@ test('JSONL batch conditions', () => {
   expect(canParseJsonlInSql(Buffer.from(`${JSONL_SAMPLES[0]}\n\n${JSONL_SAMPLES[1]}\n`))).toBe(false);
   expect(canParseJsonlInSql(Buffer.from(`${JSONL_SAMPLES[0]}\r\n`))).toBe(false);
   expect(canParseJsonlInSql(Buffer.concat([Buffer.from(`${JSONL_SAMPLES[0]}\n{"a":"`), Buffer.from([0xff]), Buffer.from('"}\n')]))).toBe(false);
+});
+
+/** The daemon's JSONL lines, about 150 bytes each, with a blank line and a CRLF line among them. */
+function jsonlWithTwoOddLines(count: number): string[] {
+  const lines = Array.from({ length: count }, (_, i) => `{${TIME_FIELD},"event":"START","service":"svc${i % 7}","pid":${100 + i},"source":{"ip":"192.0.2.${i % 250}","port":${1024 + i}}}`);
+  lines[Math.floor(count / 3)] = '';
+  lines[Math.floor((2 * count) / 3)] = `${lines[0]}\r`;
+  return lines;
+}
+
+test('odd JSONL lines split the batch', () => {
+  const data = Buffer.from(jsonlWithTwoOddLines(20_000).join('\n') + '\n');
+  const segments = [...segmentsOf(data, canParseJsonlInSql)];
+  expect(Buffer.concat(segments.map((segment) => segment.data)).equals(data)).toBe(true);
+  const inJs = segments.filter((segment) => !segment.inSql);
+  expect(inJs).toHaveLength(2);
+  for (const segment of inJs) expect(segment.data.length).toBeLessThan(64 * 1024);
+});
+
+test('odd JSONL lines load the same', async () => {
+  await expectSameRows(jsonlWithTwoOddLines(20_000));
 });
 
 test('JSONL with CRLF and empty lines loads the same', async () => {

@@ -6,9 +6,9 @@
  * not fit their columns, dates that V8 and DuckDB read differently, and U+FFFD. That parser
  * stays the one definition, and tests load the same lines both ways and compare.
  *
- * The shape is a subset of JSON on which JSON.parse and DuckDB read the same values:
- * each known key appears at most once and in a fixed order, so duplicate keys (where
- * JSON.parse keeps the last) cannot occur. Strings contain no backslash, so their text
+ * The shape is a subset of JSON on which JSON.parse and DuckDB read the same values.
+ * JSONL_SHAPE admits each known key at most once and in a fixed order, so duplicate keys
+ * (where JSON.parse keeps the last) cannot occur. Strings contain no backslash, so their text
  * is their value, and numbers are plain integers or decimals within their column types.
  */
 import { EVENT_KINDS, SEVERITIES } from '#logformat';

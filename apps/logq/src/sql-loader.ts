@@ -20,14 +20,18 @@ export interface SqlParser {
 }
 
 /**
- * Tests whether a batch may take the fast path. A batch that starts with `{` is JSONL,
- * which has its own SQL path (sql-jsonl-loader.ts). DuckDB's CSV reader needs valid UTF-8, and
- * reads each line as one value only if no byte is its delimiter (0x01) or a NUL, and no line
- * is empty (it skips those, which would shift the numbers). The JS parser strips a CR before
- * a newline but keeps it in the stored line, so batches with a CR take the JS path whole.
+ * Tests whether DuckDB's CSV reader, set up as STAGE_SQL sets it, reads a batch as one
+ * value per line in file order. It needs valid UTF-8, and no byte may be its delimiter
+ * (0x01) or a NUL. It skips empty lines, which would shift the line numbers. The JS parser
+ * strips a CR before a newline but keeps it in the stored line, so a batch with a CR fails too.
  */
+export function readableAsLines(data: Buffer): boolean {
+  return data[0] !== 0x0a && data.indexOf('\n\n') < 0 && data.indexOf(0x0d) < 0 && data.indexOf(0x01) < 0 && data.indexOf(0x00) < 0 && isUtf8(data);
+}
+
+/** Tests whether a batch may take the classic SQL path: not JSONL (which has its own, sql-jsonl-loader.ts), and readable as lines. */
 export function canParseInSql(data: Buffer): boolean {
-  return data[0] !== 0x7b && data[0] !== 0x0a && data.indexOf('\n\n') < 0 && data.indexOf(0x0d) < 0 && data.indexOf(0x01) < 0 && data.indexOf(0x00) < 0 && isUtf8(data);
+  return data[0] !== 0x7b && readableAsLines(data);
 }
 
 /** A run of a batch's lines, for the SQL path or the JS parser. */
@@ -40,15 +44,14 @@ export interface Segment {
 const MIN_SPLIT_BYTES = 64 * 1024;
 
 /**
- * Cuts a batch into runs of lines that the SQL path can take and runs that it cannot, so
+ * Cuts a batch into runs of lines that a SQL path `accepts` and runs that it does not, so
  * that one blank line, CR or invalid byte sends about 64 KiB to the JS parser rather
  * than the whole batch. A run that fails the test is halved at a newline near its middle
- * until it passes or is small. JSONL batches are not cut: ingest-file.ts sends them to the
- * JSONL path (sql-jsonl-loader.ts) before this runs.
+ * until it passes or is small.
  */
-export function* segmentsOf(data: Buffer): Generator<Segment> {
-  if (data[0] === 0x7b || canParseInSql(data)) {
-    yield { data, inSql: data[0] !== 0x7b };
+export function* segmentsOf(data: Buffer, accepts: (run: Buffer) => boolean): Generator<Segment> {
+  if (accepts(data)) {
+    yield { data, inSql: true };
     return;
   }
   // A run ends with a newline, so the search from the middle always finds one. When it
@@ -59,8 +62,8 @@ export function* segmentsOf(data: Buffer): Generator<Segment> {
     yield { data, inSql: false };
     return;
   }
-  yield* segmentsOf(data.subarray(0, cut + 1));
-  yield* segmentsOf(data.subarray(cut + 1));
+  yield* segmentsOf(data.subarray(0, cut + 1), accepts);
+  yield* segmentsOf(data.subarray(cut + 1), accepts);
 }
 
 /** A failed statement of the fast path: logq's bug, not the input's, and it aborts the transaction. */

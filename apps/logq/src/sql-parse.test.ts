@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
 import { STAGE_SQL } from './sql-parse.js';
-import { segmentsOf } from './sql-loader.js';
+import { canParseInSql, segmentsOf } from './sql-loader.js';
 import { makeTempDir, removeTempDirs } from '../test-support/run.js';
 import { expectSameRows as expectSameRowsIn, load, stagedFlags, type Loaded } from '../test-support/parsers.js';
 import { fuzzRuns, fuzzTimeout } from '../../../test/support/fuzz.js';
@@ -134,7 +134,7 @@ function batchWithThreeOddLines(count: number): Buffer {
 
 test('odd lines split the batch', () => {
   const data = batchWithThreeOddLines(20_000);
-  const segments = [...segmentsOf(data)];
+  const segments = [...segmentsOf(data, canParseInSql)];
   expect(Buffer.concat(segments.map((segment) => segment.data)).equals(data)).toBe(true);
   const inJs = segments.filter((segment) => !segment.inSql);
   expect(inJs).toHaveLength(3);
