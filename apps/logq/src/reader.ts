@@ -4,7 +4,7 @@
  */
 import type { ByteSource } from './byte-source.js';
 
-// Large enough that the per-chunk cost of the SQL fast path (a staged file, three statements) stays small.
+// Large enough that the per-chunk cost of the SQL fast path (a numbered file, two to four statements) stays small.
 const CHUNK_BYTES = 32 << 20;
 
 /**
