@@ -132,17 +132,23 @@ async function findLongerCopy(connection: DuckDBConnection, source: ByteSource, 
   return { ...storedFromRow(row), byteOffset: last.endOffset, lineCount: last.lineCount };
 }
 
+/**
+ * Plans where to start reading: after the furthest line known to be loaded, from this
+ * file's own row or from any copy. A copy read further than this file is long comes first,
+ * because the shorter copies it was checked against may stop before this file's end.
+ */
 export async function planRead(connection: DuckDBConnection, source: ByteSource, stats: BigIntStats): Promise<ReadPlan> {
   const stored = await findStoredFile(connection, stats);
   const change = stored ? await findContentChange(source, stored) : null;
-  const firstLineHash = await hashFirstLine(source);
-  const same = firstLineHash === null ? null : await findSameContent(connection, source, firstLineHash);
   const own = stored && change === null ? stored : null;
+  const firstLineHash = await hashFirstLine(source);
+  if (firstLineHash !== null) {
+    const longer = await findLongerCopy(connection, source, firstLineHash);
+    if (longer) return { kind: 'resume', stored: own, from: longer };
+  }
+  const same = firstLineHash === null ? null : await findSameContent(connection, source, firstLineHash);
   if (own && (!same || same.byteOffset <= own.byteOffset)) return { kind: 'resume', stored: own, from: own };
   if (same) return { kind: 'resume', stored: own, from: same };
-  // A copy gets a row of its own, so that the stored row's line numbers are never reused.
-  const longer = firstLineHash === null ? null : await findLongerCopy(connection, source, firstLineHash);
-  if (longer) return { kind: 'resume', stored: null, from: longer };
   return change === null ? { kind: 'new' } : { kind: 'new', restartReason: change };
 }
 

@@ -136,6 +136,24 @@ test('older shorter copy of a loaded log adds nothing', async () => {
   ]);
 });
 
+test('copy between a loaded shorter and longer copy adds nothing', async () => {
+  const { dir, db } = setup();
+  const file = join(dir, 'xinetd.log');
+  writeFileSync(file, startLines('mid', 0, 55));
+  await ingest(db, file);
+  const short = join(dir, 'short.log');
+  writeFileSync(short, startLines('mid', 0, 10));
+  await ingest(db, short);
+  const backup = join(dir, 'xinetd.log.bak');
+  writeFileSync(backup, startLines('mid', 0, 30));
+
+  const result = await ingest(db, backup);
+
+  expect(result.stdout).toContain(`${backup}: 0 lines read`);
+  expect(result.stdout).toContain(`same content as ${file}`);
+  expect(await countRows(db, 'events')).toBe(55);
+});
+
 test('shorter file with other lines loads them all', async () => {
   const { dir, db } = setup();
   const file = join(dir, 'xinetd.log');
@@ -233,6 +251,32 @@ test('copytruncate rotation counts each line once', async () => {
   expect(result.stdout).toContain(`${file}: 3 lines read`);
   expect(result.stdout).toContain(`${file}.1: 2 lines read`);
   expect(await countRows(db, 'events')).toBe(15);
+});
+
+test('source that is not an address is a reject', async () => {
+  const { dir, db } = setup();
+  const file = join(dir, 'sources.log');
+  const lines = [
+    '26/12/4@10:00:00: FAIL: svc address from=notanip',
+    '26/12/4@10:00:01: FAIL: svc address from=10.0.0.5 trailing words',
+    '26/12/4@10:00:02: FAIL: svc address from=10.0.0.256',
+    '26/12/4@10:00:03: START: svc pid=4 from=1:2::3::4',
+    '26/12/4@10:00:04: START: svc pid=5 from=<no address>',
+    '26/12/4@10:00:05: FAIL: svc address from=2001:db8::1',
+    '{"time":"2026-12-04T10:00:06Z","event":"FAIL","service":"svc","reason":"address","source":{"ip":"bogus"}}',
+  ];
+  writeFileSync(file, lines.join('\n') + '\n');
+
+  for (const parser of ['sql', 'js']) {
+    const dbOfParser = `${db}.${parser}`;
+    const result = await runLogq(['ingest', '--db', dbOfParser, file], { now: NOW, env: parser === 'js' ? { LOGQ_PARSER: 'js' } : {} });
+
+    expect(result.stdout).toContain(`${file}: 7 lines read, 2 events, 5 rejects, 0 foreign`);
+    const rejects = await query(dbOfParser, 'SELECT line_number, reason FROM rejects ORDER BY line_number');
+    expect(rejects.map((row) => row.line_number)).toEqual([1n, 2n, 3n, 4n, 7n]);
+    expect(rejects[1]?.reason).toBe('source address "10.0.0.5 trailing words" is not an IP address');
+    expect(await query(dbOfParser, 'SELECT source_ip FROM events ORDER BY line_number')).toEqual([{ source_ip: null }, { source_ip: '2001:db8::1' }]);
+  }
 });
 
 test('bad lines are rejects and counts add up', async () => {

@@ -1,4 +1,5 @@
 /** Turns parsed log records into rows of the events and rejects tables. */
+import { isIP } from 'node:net';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { timestampTZValue } from './duckdb.js';
 import type { LineForm, LogRecord } from '#logformat';
@@ -22,6 +23,11 @@ function describeInvalid(field: string, value: number | null, expected: string):
   return `field ${field} is ${value}, not ${expected}`;
 }
 
+/** Shows at most 60 characters of a value in a reject reason, because the line itself is kept too. */
+function shortened(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 60)}…` : value;
+}
+
 /**
  * Returns why a record cannot be stored, or null when it fits the events columns. A JSONL
  * number, or a long run of digits in a classic line, can exceed the column types. The
@@ -35,6 +41,7 @@ export function findInvalidField(record: LogRecord): string | null {
   if (!isPort(record.sourcePort)) return describeInvalid('source.port', record.sourcePort, 'a port number (0-65535)');
   if (!isCount(record.bytesIn)) return describeInvalid('bytes_in', record.bytesIn, 'a byte count');
   if (!isCount(record.bytesOut)) return describeInvalid('bytes_out', record.bytesOut, 'a byte count');
+  if (record.sourceIp !== null && isIP(record.sourceIp) === 0) return `source address "${shortened(record.sourceIp)}" is not an IP address`;
   return null;
 }
 

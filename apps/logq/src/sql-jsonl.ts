@@ -12,7 +12,7 @@
  * is their value, and numbers are plain integers or decimals within their column types.
  */
 import { EVENT_KINDS, SEVERITIES } from '#logformat';
-import { NUMBERED_LINES } from './sql-parse.js';
+import { ADDRESS, NUMBERED_LINES } from './sql-parse.js';
 
 // A line with U+FFFD goes to JS, which counts it as a sign of bytes that were not UTF-8.
 const STRING = String.raw`"[^"\\\x00-\x1f\x{FFFD}]*"`;
@@ -32,7 +32,7 @@ const DATE = String.raw`(?:19|20)\d\d-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[0
 const ISO_UTC = String.raw`"${DATE}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,3})?Z"`;
 
 const KIND = `"(?:${[...EVENT_KINDS, 'MESSAGE'].join('|')})"`;
-const SOURCE = String.raw`(?:\{"ip":${STRING_OR_NULL}(?:,"port":${PORT})?\}|null)`;
+const SOURCE = String.raw`(?:\{"ip":(?:"${ADDRESS}"|null)(?:,"port":${PORT})?\}|null)`;
 
 /** Builds the pattern of an optional `,"key":value` member. */
 function member(key: string, value: string): string {

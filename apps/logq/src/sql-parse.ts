@@ -23,7 +23,20 @@ const PROGRAM = String.raw`xinetd[!-9;-Z\\-~]*`;
 const INT = String.raw`-?\d{1,9}`;
 const UINT = String.raw`\d{1,9}`;
 const COUNT = String.raw`\d{1,15}`;
-const ADDRESS = '[0-9A-Fa-f:.]{1,45}';
+// Addresses that net.isIP accepts, written without an IPv4 part or a zone, or an IPv4
+// address behind ::ffff:. Other text after from= goes to the JS parser, which rejects the
+// line when the address is not one.
+const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
+const IPV4 = String.raw`${OCTET}(?:\.${OCTET}){3}`;
+const GROUP = '[0-9A-Fa-f]{1,4}';
+const IPV6 = [
+  `(?:${GROUP}:){7}${GROUP}`,
+  `(?:${GROUP}:){1,7}:`,
+  ...[1, 2, 3, 4, 5, 6].map((tail) => `(?:${GROUP}:){1,${7 - tail}}(?::${GROUP}){1,${tail}}`),
+  `:(?::${GROUP}){1,7}`,
+  '::',
+].join('|');
+export const ADDRESS = `(?:${IPV4}|::[fF]{4}:${IPV4}|${IPV6})`;
 const FAIL_REASON = `(?:${FAIL_REASONS.join('|')})`;
 const CLOCK = String.raw`(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d`;
 const BODY_SHAPE =
