@@ -122,9 +122,11 @@ function binaryError(path: string, binary: NonNullable<ReadResult['binary']>): L
 }
 
 function gzipDamageError(state: ReadState, damage: string): LogqError {
+  const copy = state.summary.sameContentAs;
+  const loaded = copy ? `The lines before it were already loaded from ${copy}` : 'The lines before it were loaded';
   return new LogqError(
     'LOGQ_FILE_READ_FAILED',
-    `${state.summary.path}: gzip data is truncated or corrupt (${damage}) after line ${state.lineCount}. The lines before it were loaded; replace the file with a complete copy to load the rest`,
+    `${state.summary.path}: gzip data is truncated or corrupt (${damage}) after line ${state.lineCount}. ${loaded}; replace the file with a complete copy to load the rest`,
   );
 }
 

@@ -109,6 +109,7 @@ test('truncated gzip copy of a loaded log adds nothing', async () => {
   const result = await ingest(db, copy);
 
   expect(result.stderr).toContain(`${copy}: gzip data is truncated or corrupt`);
+  expect(result.stderr).toContain(`The lines before it were already loaded from ${file}`);
   expect(result.stdout).toContain(': 0 lines read, 0 events');
   expect(await countRows(db, 'events')).toBe(2000);
 });

@@ -5,14 +5,12 @@ import { makeTempDir, removeTempDirs, runLogq } from '../test-support/run.js';
 
 afterAll(removeTempDirs);
 
-const EVENTS = 40;
-
-/** Writes the same 40 STARTs as the daemon's file log and as its JSONL, in one directory. */
-function writeBothLogs(pidOffset = 0): { fileLog: string; jsonl: string } {
+/** Writes the same STARTs (40 unless told) as the daemon's file log and as its JSONL, in one directory. */
+function writeBothLogs(pidOffset = 0, events = 40): { fileLog: string; jsonl: string } {
   const dir = makeTempDir();
   const fileLines: string[] = [];
   const jsonLines: string[] = [];
-  for (let i = 0; i < EVENTS; i++) {
+  for (let i = 0; i < events; i++) {
     // The file log's stamps are local time, so the JSONL stamps are made from the same local time.
     const time = new Date(2026, 11, 4, 10, 0, i, 250);
     fileLines.push(`26/12/4@10:00:${String(i).padStart(2, '0')}: START: echo pid=${100 + i} from=127.0.0.3`);
@@ -43,6 +41,20 @@ test('second log in a later ingest warns', async () => {
   const later = await runLogq(['ingest', '--db', db, fileLog]);
 
   expect(later.stderr).toContain(`${fileLog}: 40 of its first 40 new events repeat events loaded from ${jsonl}`);
+});
+
+test('a first try of a dozen events warns', async () => {
+  const { fileLog, jsonl } = writeBothLogs(0, 12);
+  const result = await runLogq(['ingest', '--db', join(makeTempDir(), 'logq.duckdb'), fileLog, jsonl]);
+
+  expect(result.stderr).toContain(`${fileLog}: 12 of its first 12 new events repeat events loaded from ${jsonl}`);
+});
+
+test('four events do not warn', async () => {
+  const { fileLog, jsonl } = writeBothLogs(0, 4);
+  const result = await runLogq(['ingest', '--db', join(makeTempDir(), 'logq.duckdb'), fileLog, jsonl]);
+
+  expect(result.stderr).toBe('');
 });
 
 test('other events do not warn', async () => {

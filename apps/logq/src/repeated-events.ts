@@ -10,8 +10,12 @@ import type { AddedRows } from './event-counts.js';
 /** The number of events of each new file that are compared with the rest. */
 const SAMPLE_EVENTS = 1000;
 
-/** The fewest sampled events that a warning is based on. */
-const MIN_SAMPLE = 20;
+/**
+ * The fewest sampled events that a warning is based on. A first try of the daemon writes
+ * about a dozen, and events of another daemon match kind, service, pid and second at once
+ * only by chance, so a handful is enough.
+ */
+const MIN_SAMPLE = 5;
 
 /** A file, by id, whose sampled events mostly repeat those of another file. */
 export interface RepeatedEvents {
