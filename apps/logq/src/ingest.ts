@@ -34,7 +34,7 @@ export function formatSummary(summary: FileSummary): string {
     `${summary.foreign} foreign`,
   ].join(', ');
   const notes: string[] = [];
-  if (summary.sameContentAs) notes.push(`same content as ${summary.sameContentAs}, so its first ${plural(summary.startOffset, 'byte')} were already loaded`);
+  if (summary.sameContentAs) notes.push(`its first ${plural(summary.startOffset, 'byte')} were already loaded from ${summary.sameContentAs}, which had the same content then`);
   else if (summary.restartReason) notes.push(`read again from the start because ${summary.restartReason}`);
   else if (summary.startOffset > 0 && summary.linesRead === 0) notes.push(`no new lines since the last ingest, which read ${plural(summary.startOffset, 'byte')}`);
   else if (summary.startOffset > 0) notes.push(`resumed at byte ${summary.startOffset}`);
