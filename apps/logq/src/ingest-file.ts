@@ -8,7 +8,7 @@ import type { ChunkAppender } from './chunk-appender.js';
 import type { AddedRows } from './event-counts.js';
 import { LogqError } from './errors.js';
 import { insertFile, mtimeOf, pathOfFile, planRead, updateFile } from './file-state.js';
-import { countLines, readCompleteLines, splitLines, type ReadResult } from './reader.js';
+import { countLines, readCompleteLines, splitLines, wasCut, type ReadResult } from './reader.js';
 import { SqlPathError, canParseInSql, loadLinesInSql, segmentsOf, type SqlParser } from './sql-loader.js';
 import { canParseJsonlInSql, loadJsonlInSql } from './sql-jsonl-loader.js';
 import { eventRow, findInvalidField, rejectRow } from './records.js';
@@ -50,6 +50,8 @@ export interface FileSummary {
   invalidUtf8?: LineNote;
   /** Events dated more than a day after the ingest. */
   future?: LineNote;
+  /** Lines longer than MAX_LINE_BYTES, stored cut to that length with a note of their length. */
+  cutLines?: LineNote;
   /** Path of an already-loaded file that this one repeats, so its loaded lines were skipped. */
   sameContentAs?: string;
 }
@@ -135,7 +137,7 @@ async function ensureFileId(target: IngestTarget, state: ReadState, stats: BigIn
   return state.fileId;
 }
 
-export function noteLine(summary: FileSummary, key: 'invalidUtf8' | 'future', lineNumber: number, count = 1): void {
+export function noteLine(summary: FileSummary, key: 'invalidUtf8' | 'future' | 'cutLines', lineNumber: number, count = 1): void {
   const note = summary[key];
   if (!note) summary[key] = { count, firstLine: lineNumber };
   else {
@@ -148,6 +150,7 @@ export function noteLine(summary: FileSummary, key: 'invalidUtf8' | 'future', li
 export function loadLine(target: IngestTarget, state: ReadState, fileId: number, line: string, lineNumber = state.lineCount + 1): void {
   state.lineCount = Math.max(state.lineCount, lineNumber);
   if (line.indexOf('\uFFFD') >= 0) noteLine(state.summary, 'invalidUtf8', lineNumber);
+  if (wasCut(line)) noteLine(state.summary, 'cutLines', lineNumber);
   // A CRLF log parses like an LF one, and the stored line keeps its bytes.
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   const result = parseLine(text, { reference: state.reference });

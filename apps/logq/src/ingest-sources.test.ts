@@ -280,6 +280,20 @@ test('source that is not an address is a reject', async () => {
   }
 });
 
+test('line over 1 MiB is cut and noted', async () => {
+  const { dir, db } = setup();
+  const file = join(dir, 'long.log');
+  writeFileSync(file, `26/12/4@10:00:00: START: ok pid=1\n26/12/4@10:00:01: FAIL: svc address from=10.0.0.9 ${'A'.repeat(2 << 20)}\n`);
+
+  const result = await ingest(db, file);
+
+  expect(result.stdout).toContain(`${file}: 2 lines read, 1 event, 1 reject, 0 foreign`);
+  expect(result.stdout).toContain('1 line (first at line 2) longer than 1048576 bytes, stored cut to that length');
+  const [reject] = await query(db, 'SELECT reason, text LIKE \'%[logq: line cut at 1048576 of %\' AS cut FROM rejects');
+  expect(reject?.reason).toMatch(/^source address "10\.0\.0\.9 AAAA.*…" is not an IP address$/);
+  expect(reject?.cut).toBe(true);
+});
+
 test('bad lines are rejects and counts add up', async () => {
   const { dir, db } = setup();
   const file = join(dir, 'bad.log');

@@ -13,6 +13,7 @@ import { expandInputs, type InputFile } from './inputs.js';
 import { IngestProgress } from './progress.js';
 import { currentTime, type CliIo } from './io.js';
 import { resolveDatabasePath } from './paths.js';
+import { MAX_LINE_BYTES } from './reader.js';
 import { ensureSchema } from './schema.js';
 import { createViews } from './views.js';
 
@@ -40,6 +41,9 @@ export function formatSummary(summary: FileSummary): string {
   else if (summary.startOffset > 0) notes.push(`resumed at byte ${summary.startOffset}`);
   if (summary.invalidUtf8) {
     notes.push(`${describeNote(summary.invalidUtf8, 'line')} with bytes that are not UTF-8, stored with U+FFFD in their place`);
+  }
+  if (summary.cutLines) {
+    notes.push(`${describeNote(summary.cutLines, 'line')} longer than ${plural(MAX_LINE_BYTES, 'byte')}, stored cut to that length with a note of their length`);
   }
   if (summary.future) notes.push(`${describeNote(summary.future, 'event')} dated more than a day after now; check the clock of the host that wrote it`);
   if (summary.heldBackBytes > 0) {

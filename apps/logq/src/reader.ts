@@ -68,6 +68,12 @@ interface CutLine {
 }
 
 /** Returns a cut line's head with a note of the line's real length, so that the stored line shows the cut. */
+/** Tests whether readCompleteLines cut the line: it is long enough and ends with the note cutLineText adds. */
+export function wasCut(line: string): boolean {
+  // UTF-8 takes at most 4 bytes a character, so a cut line has at least this many.
+  return line.length >= MAX_LINE_BYTES / 4 && / \[logq: line cut at \d+ of \d+ bytes\]$/.test(line);
+}
+
 function cutLineText(head: Buffer, total: number): Buffer {
   return Buffer.concat([head.subarray(0, MAX_LINE_BYTES), Buffer.from(` [logq: line cut at ${MAX_LINE_BYTES} of ${total} bytes]`)]);
 }
