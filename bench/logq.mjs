@@ -14,7 +14,7 @@
  * --logq runs another build's bin/logq.js, such as an older checkout, for a before and
  * after comparison on the same database. --compare PATH also times that build's
  * bin/logq.js on each question, in turns with this one round by round, so that both see
- * the same load on a shared machine; each row's note gives the range of its rounds.
+ * the same load on a shared machine. Each row's note gives the range of its rounds.
  * --questions fails,top,… picks questions by the ids in QUESTIONS below, and --no-tools
  * leaves out grep, lnav and fail2ban-regex.
  * --store-floor also times DuckDB storing the syslog form's rows, already parsed, from a

@@ -87,9 +87,9 @@ async function addEveryCommand(program: Command, io: CliIo, setStatus: SetStatus
 
 /**
  * Builds the program. The command that runs reports its exit status through `setStatus`.
- * When `argv` starts with a question command, only that command is added: a subcommand's
- * parsing, help and errors do not depend on its siblings, and leaving out the others
- * skips loading the report, suggest and export modules and what they import.
+ * When `argv` starts with a question command, only that command is added, because a
+ * subcommand's parsing, help and errors do not depend on its siblings. Leaving out the
+ * others skips loading the report, suggest and export modules and what they import.
  */
 export async function buildProgram(io: CliIo, setStatus: SetStatus, argv: readonly string[] = []): Promise<Command> {
   const program = createProgram(io);

@@ -2,9 +2,10 @@
  * Starts opening the database of a question command before the command line is parsed.
  * DuckDB opens a database on a libuv worker thread, which took about 15 ms on the 2-core
  * machine of docs/BENCHMARKS.md, so that time overlaps with loading commander and the
- * question modules on the main thread. The open is a guess made from the raw arguments:
- * query-source.ts takes the connection only when the parsed `--db` names the same path,
- * and opens the database again if the early open failed, so the errors stay the same.
+ * question modules on the main thread. The overlap saves time only when a core is free.
+ * The open is a guess made from the raw arguments. query-source.ts takes the connection
+ * only when the parsed `--db` names the same path, and opens the database again if the
+ * early open failed, so the errors stay the same.
  */
 import { existsSync } from 'node:fs';
 import { resolveDatabasePath } from './paths.js';
@@ -17,7 +18,7 @@ interface EarlyOpen {
   connection: Promise<ReadConnection | null>;
 }
 
-/** The commands that open the database read-only through query-source.ts. */
+/** The commands that open the database read-only through query-source.ts, as named in cli.ts. */
 const QUESTION_COMMANDS = new Set(['fails', 'top', 'services', 'sessions', 'timeline', 'query']);
 
 let early: EarlyOpen | undefined;

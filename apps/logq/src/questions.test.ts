@@ -175,7 +175,7 @@ test('timeline days start at local midnight', async () => {
 });
 
 test('top reads events as it reads counts', async () => {
-  // With --since, top groups the events; without, it reads event_counts.
+  // With --since, top groups the events. Without, it reads event_counts.
   for (const subject of ['sources', 'services', 'reasons', 'hosts']) {
     for (const kind of [[], ['--kind', 'exit']]) {
       const counted = await json('top', subject, ...kind);

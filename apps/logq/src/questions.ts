@@ -133,9 +133,9 @@ function topSourcesFromEvents(filter: Filter): string {
 
 /**
  * Builds `top` for a subject with few values (services, reasons, hosts), whose top rows
- * cover nearly every event. Grouping by service and source first leaves the distinct
- * counts tens of thousands of rows instead of every event, which took about a fifth
- * less time for `top services --since 1d` on 10 million events.
+ * cover nearly every event. Grouping by service and source first runs the distinct
+ * counts over tens of thousands of rows instead of every event. That took about a fifth
+ * less time for `top services --since 1d` on the 10 million events of docs/BENCHMARKS.md.
  */
 function topFewFromEvents(key: string, filter: Filter, name: string): string {
   return `WITH pairs AS (
