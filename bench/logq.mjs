@@ -17,8 +17,9 @@
  * the same load on a shared machine. Each row's note gives the range of its rounds.
  * --questions fails,top,… picks questions by the ids in QUESTIONS below, and --no-tools
  * leaves out grep, lnav and fail2ban-regex.
- * --store-floor also times DuckDB storing the syslog form's rows, already parsed, from a
- * CSV file: how long keeping the rows takes, whatever parses them.
+ * --store-floor also times DuckDB alone storing the syslog form's rows, already parsed, from
+ * memory (how long keeping the rows takes, whatever parses them), on all threads and on
+ * one, and DuckDB alone parsing the syslog lines as ingest does without storing them.
  * --lines (default 10,000,000) sizes the log for logq; --tool-lines (default 1,000,000)
  * caps the head of the file that lnav and fail2ban-regex read, because fail2ban-regex
  * reads about 25,000 lines/s here and 10 million lines would take minutes per round.
@@ -53,13 +54,13 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Runs a command, returns [seconds, stdout]; throws with its stderr when it fails. */
+/** Runs a command, returns [seconds, stdout, stderr]; throws with its stderr when it fails. */
 function timed(command, args, env = {}) {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return [seconds, result.stdout];
+  return [seconds, result.stdout, result.stderr];
 }
 
 function best(command, args, env) {
@@ -98,43 +99,86 @@ if (!keepDb || !existsSync(db)) {
   for (const [form, path] of [['syslog', syslogPath], ['jsonl', jsonlPath]]) {
     const formDb = join(dir, `logq-${form}.duckdb`);
     rmSync(formDb, { force: true });
-    const [seconds, output] = timed(process.execPath, [LOGQ, 'ingest', '--db', formDb, path]);
-    record('logq', `ingest (${form})`, lines, seconds, output.trim().split('\n').pop());
+    // GNU time (Debian's `time` package) reports the CPU time and peak memory of the ingest.
+    const ingest = [process.execPath, LOGQ, 'ingest', '--db', formDb, path];
+    const command = have('/usr/bin/time') ? ['/usr/bin/time', '-f', 'usage: %U s user, %S s system, %M KiB peak memory', ...ingest] : ingest;
+    const [seconds, output, errors] = timed(command[0], command.slice(1));
+    const used = /usage: .*/.exec(errors)?.[0] ?? '';
+    record('logq', `ingest (${form})`, lines, seconds, `${output.trim().split('\n').pop()} ${used}`.trim());
+  }
+}
+
+/** Runs `work` and returns its wall seconds and the CPU seconds of this process, DuckDB's threads included. */
+async function measured(work) {
+  const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(cpu);
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpu: (used.user + used.system) / 1e6 };
+}
+
+/**
+ * Times DuckDB alone storing the rows that ingest made, read from a temporary table in
+ * memory, in one transaction with one INSERT: how long keeping the rows takes, whatever
+ * parses them. It runs once with DuckDB's default threads and once with one thread.
+ */
+async function storeFloor(duckdb, formDb, form) {
+  for (const threads of [null, 1]) {
+    const floorDb = join(dir, 'store-floor.duckdb');
+    rmSync(floorDb, { force: true });
+    const instance = await duckdb.DuckDBInstance.create(floorDb);
+    const connection = await instance.connect();
+    if (threads) await connection.run(`SET threads = ${threads}`);
+    await connection.run(`ATTACH '${formDb}' AS source (READ_ONLY)`);
+    await connection.run('CREATE TEMP TABLE parsed AS SELECT * FROM source.events');
+    await connection.run('CREATE TABLE events AS SELECT * FROM parsed LIMIT 0');
+    await connection.run('DETACH source');
+    const eventCount = Number((await connection.runAndReadAll('SELECT count(*) FROM parsed')).getRows()[0][0]);
+    const run = await measured(async () => {
+      await connection.run('BEGIN');
+      await connection.run('INSERT INTO events SELECT * FROM parsed');
+      await connection.run('COMMIT');
+      await connection.run('CHECKPOINT');
+    });
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(floorDb, { force: true });
+    const how = threads ? 'on one thread' : `on ${cpus().length} threads`;
+    record('DuckDB alone', `store the ${form} events, parsed, from memory, ${how}`, eventCount, run.seconds, `${run.cpu.toFixed(1)} s of CPU`);
   }
 }
 
 /**
- * Times DuckDB alone storing the rows that ingest made, read back from a CSV file with
- * their column types: the floor under any ingest that keeps these rows in a DuckDB table
- * on this machine. Exporting the CSV is not timed.
+ * Times DuckDB alone parsing the syslog file's lines as ingest's INSERT does, keeping only
+ * the count of each column: the parsing half of that statement, without storing.
  */
-async function storeFloor(formDb, form) {
-  const { DuckDBInstance } = createRequire(join(ROOT, 'package.json'))('@duckdb/node-api');
-  const floorDb = join(dir, 'store-floor.duckdb');
-  const csv = join(dir, 'store-floor.csv');
-  rmSync(floorDb, { force: true });
-  const instance = await DuckDBInstance.create(floorDb);
+async function parseFloor(duckdb) {
+  const require = createRequire(join(ROOT, 'package.json'));
+  const { INSERT_SERVICE_SQL } = await import(join(ROOT, 'apps', 'logq', 'dist', 'sql-parse.js'));
+  const { numberLines } = await import(join(ROOT, 'apps', 'logq', 'dist', 'sql-loader.js'));
+  const numberedPath = join(dir, 'parse-floor.txt');
+  const data = require('node:fs').readFileSync(syslogPath);
+  writeFileSync(numberedPath, numberLines(data, lines));
+  const instance = await duckdb.DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  await connection.run(`ATTACH '${formDb}' AS source (READ_ONLY)`);
-  await connection.run(`COPY (SELECT * FROM source.events) TO '${csv}' (HEADER false)`);
-  const eventCount = Number((await connection.runAndReadAll('SELECT count(*) FROM source.events')).getRows()[0][0]);
-  const described = (await connection.runAndReadAll('DESCRIBE source.events')).getRows();
-  // Enum columns are stored as text here, because their types belong to the other database.
-  const types = described.map(([name, type]) => [name, String(type).startsWith('ENUM') ? 'VARCHAR' : String(type)]);
-  await connection.run(`CREATE TABLE events (${types.map(([name, type]) => `${name} ${type}`).join(', ')})`);
-  await connection.run('DETACH source');
-  const columns = types.map(([name, type]) => `'${name}': '${type}'`).join(', ');
-  const start = process.hrtime.bigint();
-  await connection.run(`INSERT INTO events SELECT * FROM read_csv('${csv}', header = false, auto_detect = false, columns = {${columns}})`);
-  await connection.run('CHECKPOINT');
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const select = INSERT_SERVICE_SQL.replace('INSERT INTO events', '');
+  const params = { path: numberedPath, file_id: 1, base: 0, host: 'bench', zone: 'UTC', year: new Date().getFullYear(), latest: '9999-01-01 00:00:00' };
+  let parsed = 0;
+  const run = await measured(async () => {
+    const reader = await connection.runAndReadAll(`SELECT count(*), count(COLUMNS(*)) FROM (${select})`, params);
+    parsed = Number(reader.getRows()[0][0]);
+  });
   connection.closeSync();
   instance.closeSync();
-  rmSync(csv, { force: true });
-  rmSync(floorDb, { force: true });
-  record('DuckDB alone', `store the ${form} events, parsed, from CSV`, eventCount, seconds, 'the floor under ingest');
+  rmSync(numberedPath, { force: true });
+  record('DuckDB alone', 'parse the syslog lines, without storing them', lines, run.seconds, `${run.cpu.toFixed(1)} s of CPU, ${parsed} lines parsed in SQL`);
 }
-if (process.argv.includes('--store-floor')) await storeFloor(db, 'syslog');
+
+if (process.argv.includes('--store-floor')) {
+  const duckdb = createRequire(join(ROOT, 'package.json'))('@duckdb/node-api');
+  await storeFloor(duckdb, db, 'syslog');
+  await parseFloor(duckdb);
+}
 
 // Each question as an administrator types it, in its default table form.
 const QUESTIONS = [

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GzipBombError, MAX_GZIP_RATIO, fileSource, gunzipSource, type ByteSource } from './byte-source.js';
-import { MAX_LINE_BYTES, readCompleteLines, splitLines } from './reader.js';
+import { CHUNK_BYTES, MAX_LINE_BYTES, readCompleteLines, splitLines } from './reader.js';
 import { makeTempDir, removeTempDirs } from '../test-support/run.js';
 
 afterEach(removeTempDirs);
@@ -37,8 +37,8 @@ describe('readCompleteLines with long lines', () => {
   });
 
   it('cuts a line that spans reads and keeps the offsets', async () => {
-    // Longer than one 32 MiB read, so the line is held back across reads.
-    const length = 40 * 1024 * 1024;
+    // Longer than one read, so the line is held back across reads.
+    const length = CHUNK_BYTES + (8 << 20);
     const content = Buffer.concat([Buffer.from('a\n'), Buffer.alloc(length, 'y'), Buffer.from('\nb\n')]);
     const { lines, endOffset, heldBackBytes } = await withFile(content, (source) => linesOf(source));
     expect(lines).toHaveLength(3);
@@ -49,7 +49,7 @@ describe('readCompleteLines with long lines', () => {
   });
 
   it('holds back an endless last line without keeping it', async () => {
-    const length = 40 * 1024 * 1024;
+    const length = CHUNK_BYTES + (8 << 20);
     const content = Buffer.concat([Buffer.from('a\n'), Buffer.alloc(length, 'z')]);
     const { lines, endOffset, heldBackBytes } = await withFile(content, (source) => linesOf(source));
     expect(lines).toEqual(['a']);

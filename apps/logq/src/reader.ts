@@ -4,8 +4,11 @@
  */
 import type { ByteSource } from './byte-source.js';
 
-// Large enough that the per-chunk cost of the SQL fast path (a staged file, three statements) stays small.
-const CHUNK_BYTES = 32 << 20;
+// Large enough that the per-chunk cost of the SQL fast path (a numbered file, two to four
+// statements) stays small. DuckDB also stores fewer, fuller row groups from larger inserts:
+// 3,000,000 syslog lines loaded at about 295,000 lines/s with 64 MiB reads, against 247,000
+// with 32 MiB (two trials each), for about 125 MB more memory.
+export const CHUNK_BYTES = 64 << 20;
 
 /**
  * Maximum length of a line passed on whole. The daemon's classic lines stay under 4.2 KB

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
-import { STAGE_JSONL_SQL } from './sql-jsonl.js';
+import { JSONL_FLAGS_SQL } from './sql-jsonl.js';
 import { canParseJsonlInSql } from './sql-jsonl-loader.js';
 import { segmentsOf } from './sql-loader.js';
 import { removeTempDirs } from '../test-support/run.js';
-import { expectSameRows as expectSameRowsIn, stagedFlags, type Loaded } from '../test-support/parsers.js';
+import { expectSameRows as expectSameRowsIn, shapeFlags, type Loaded } from '../test-support/parsers.js';
 import { fuzzRuns, fuzzTimeout } from '../../../test/support/fuzz.js';
 
 afterAll(removeTempDirs);
@@ -93,9 +93,9 @@ async function expectSameRows(lines: readonly string[]): Promise<Loaded> {
   return expectSameRowsIn(lines, 'events.jsonl');
 }
 
-/** Stages `lines` the way ingest does and returns, per line, whether SQL parsed it itself. */
+/** Numbers `lines` the way ingest does and returns, per line, whether SQL parsed it itself. */
 function acceptedBySql(lines: readonly string[]): Promise<boolean[]> {
-  return stagedFlags(lines, 'events.jsonl', STAGE_JSONL_SQL, 'SELECT ok FROM staged_jsonl ORDER BY rowid');
+  return shapeFlags(lines, 'events.jsonl', JSONL_FLAGS_SQL);
 }
 
 test('JSONL SQL and JS parsers load the same rows', async () => {

@@ -1,5 +1,5 @@
 /**
- * The SQL path for the daemon's JSONL: DuckDB stages a batch one line per row, matches
+ * The SQL path for the daemon's JSONL: DuckDB reads a numbered batch one line per row, matches
  * each line whole against the shape the daemon writes, and reads the fields of the
  * matching lines with one json_transform call. Every other line goes to the JavaScript
  * parser in libs/logformat: other keys or key order, escapes in strings, numbers that may
@@ -12,7 +12,7 @@
  * is their value, and numbers are plain integers or decimals within their column types.
  */
 import { EVENT_KINDS, SEVERITIES } from '#logformat';
-import { MAX_LINE_BYTES } from './reader.js';
+import { NUMBERED_LINES } from './sql-parse.js';
 
 // A line with U+FFFD goes to JS, which counts it as a sign of bytes that were not UTF-8.
 const STRING = String.raw`"[^"\\\x00-\x1f\x{FFFD}]*"`;
@@ -77,25 +77,8 @@ const FIELDS = JSON.stringify({
   source: { ip: 'VARCHAR', port: 'INTEGER' },
 });
 
-/**
- * Reads the staged batch into `staged_jsonl`: one row per line in file order, whether it
- * has the shape (`ok`), and for those lines the fields and the time. The CSV reader
- * settings are those of the classic path (sql-parse.ts), so each line is one value as
- * written. The caller checks the row count.
- * NOTE: each batch's table stays in memory until the ingest commits: 4.8 GB of peak RSS
- * for a 1.6 GB JSONL file of 10,000,000 lines, against 1.4 GB with the JS parser.
- */
-export const STAGE_JSONL_SQL = `
-CREATE OR REPLACE TEMP TABLE staged_jsonl AS
-SELECT line, ok, fields, CAST(fields.time AS TIMESTAMPTZ) AS time
-FROM (
-  SELECT line, ok, CASE WHEN ok THEN json_transform(line, '${FIELDS}') END AS fields
-  FROM (
-    SELECT line, regexp_full_match(line, '${JSONL_SHAPE}') AS ok
-    FROM read_csv($path, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false,
-      auto_detect = false, new_line = '\\n', max_line_size = ${2 * MAX_LINE_BYTES}, buffer_size = ${8 * MAX_LINE_BYTES})
-  )
-)`;
+/** Selects, per line of a numbered batch in order, whether it has the shape. */
+export const JSONL_FLAGS_SQL = `SELECT regexp_full_match(line, '${JSONL_SHAPE}') FROM ${NUMBERED_LINES} ORDER BY n`;
 
 const SEVERITY_LIST = SEVERITIES.map((severity) => `'${severity}'`).join(', ');
 
@@ -105,22 +88,17 @@ const SOURCE_IP = String.raw`CASE WHEN lower(fields.source.ip[1:7]) = '::ffff:'
   ELSE fields.source.ip END`;
 
 /**
- * Moves the lines that have the shape into events, numbered after the lines read before.
- * A line without a string `host` takes `$host`, and `text` falls back to `msg`, as in
- * fromJsonRecord.
+ * Moves the lines of a numbered batch that have the shape into events, numbered after the
+ * lines read before. A line without a string `host` takes `$host`, and `text` falls back to
+ * `msg`, as in fromJsonRecord.
  */
 export const INSERT_JSONL_SQL = `
 INSERT INTO events
-SELECT $file_id, $base + rowid + 1 - $first, time, coalesce(fields.host, $host), fields.event, fields.service, fields.pid,
+SELECT $file_id, $base + n, CAST(fields.time AS TIMESTAMPTZ), coalesce(fields.host, $host), fields.event, fields.service, fields.pid,
   ${SOURCE_IP}, fields.source.port, fields.reason, fields.status, fields.signal, fields.duration_ms,
   coalesce(fields.text, fields.msg), CASE WHEN fields.severity IN (${SEVERITY_LIST}) THEN fields.severity END,
   fields.bytes_in, fields.bytes_out, NULL, 'jsonl', line
-FROM staged_jsonl WHERE ok`;
-
-/** Counts the rows SQL loaded, and those dated after `$future` with the first such line. */
-export const COUNT_JSONL_SQL = `
-SELECT count(*), count(*) FILTER (WHERE time > $future), min(rowid + 1 - $first) FILTER (WHERE time > $future)
-FROM staged_jsonl WHERE ok`;
-
-/** The lines SQL left for the JS parser, in file order. */
-export const LEFTOVER_JSONL_SQL = 'SELECT rowid + 1 - $first AS n, line FROM staged_jsonl WHERE NOT ok ORDER BY n';
+FROM (
+  SELECT n, line, json_transform(line, '${FIELDS}') AS fields
+  FROM ${NUMBERED_LINES} WHERE regexp_full_match(line, '${JSONL_SHAPE}')
+)`;

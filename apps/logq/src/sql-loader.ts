@@ -1,7 +1,7 @@
 /**
- * Runs the SQL fast path (sql-parse.ts) on one batch of lines: stages the bytes in a
- * file, lets DuckDB split, parse and insert them, then passes the lines it left over to
- * the JavaScript parser with their line numbers.
+ * Runs the SQL fast paths (sql-parse.ts, sql-jsonl.ts) on one batch of lines. It writes
+ * the lines, numbered, to a file, and DuckDB reads, parses and inserts them in one
+ * statement. The lines it leaves over go to the JavaScript parser with their numbers.
  */
 import { writeFile } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
@@ -10,17 +10,17 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { FUTURE_SLACK_MS, loadLine, noteLine, type IngestTarget, type ReadState } from './ingest-file.js';
 import { formatLocalTime } from './local-time.js';
 import { timestampValue } from './records.js';
-import { FUTURE_SQL, INSERT_SERVICE_SQL, LEFTOVER_SQL, STAGE_SQL } from './sql-parse.js';
+import { DELETE_BATCH_SQL, FUTURE_SQL, INSERT_SERVICE_SQL, LEFTOVER_SQL } from './sql-parse.js';
 
 export interface SqlParser {
-  /** A private directory for the staged batch, removed when the ingest ends. */
+  /** A private directory for the numbered batch, removed when the ingest ends. */
   stagingDir: string;
   /** The IANA zone that classic stamps are read in: the zone logq runs in. */
   zone: string;
 }
 
 /**
- * Tests whether DuckDB's CSV reader, set up as STAGE_SQL sets it, reads a batch as one
+ * Tests whether DuckDB's CSV reader, set up as NUMBERED_LINES sets it, reads a batch as one
  * value per line in file order. It needs valid UTF-8, and no byte may be its delimiter
  * (0x01) or a NUL. It skips empty lines, which would shift the line numbers. The JS parser
  * strips a CR before a newline but keeps it in the stored line, so a batch with a CR fails too.
@@ -75,29 +75,75 @@ export class SqlPathError extends Error {
 }
 
 /**
+ * Copies a batch with each line's number (from 1, zero-padded to one width) and a 0x01
+ * before it, for NUMBERED_LINES to read, because DuckDB's CSV reader gives no line numbers.
+ * The digits are counted up in place, so that no string is made per line.
+ */
+export function numberLines(data: Buffer, lineCount: number): Buffer {
+  const width = String(lineCount).length;
+  const numbered = Buffer.allocUnsafe(data.length + lineCount * (width + 1));
+  const digits = Buffer.alloc(width, '0');
+  let at = 0;
+  for (let from = 0; from < data.length; ) {
+    for (let place = width - 1; place >= 0; place--) {
+      if (digits[place] !== 0x39) {
+        digits[place]!++;
+        break;
+      }
+      digits[place] = 0x30;
+    }
+    at += digits.copy(numbered, at);
+    numbered[at++] = 0x01;
+    const next = data.indexOf(0x0a, from) + 1 || data.length;
+    at += data.copy(numbered, at, from, next);
+    from = next;
+  }
+  return numbered.subarray(0, at);
+}
+
+/** The statement that moves a numbered batch's lines of one shape into events, and its own parameters. */
+export interface BatchInsert {
+  sql: string;
+  params: Record<string, DuckDBValue>;
+}
+
+/**
  * Loads a batch through SQL, and the lines SQL leaves over through the JS parser. Returns
- * false, having loaded nothing, when DuckDB's reader saw another number of lines than
+ * false, having loaded nothing, when DuckDB's reader saw other lines than the batch's
  * `lineCount`; the caller then loads the batch through the JS parser.
  */
-export async function loadLinesInSql(target: IngestTarget, state: ReadState, fileId: number, data: Buffer, lineCount: number): Promise<boolean> {
+export async function loadBatchInSql(target: IngestTarget, state: ReadState, fileId: number, data: Buffer, lineCount: number, insert: BatchInsert): Promise<boolean> {
   try {
-    return await runSqlPath(target, state, fileId, data, lineCount);
+    return await runBatch(target, state, fileId, data, lineCount, insert);
   } catch (error) {
     throw new SqlPathError(error);
   }
 }
 
-/**
- * Stages the batch and returns how many lines DuckDB read, and the rowid of the first:
- * inside a transaction a new table's rowids do not start at 0, but they follow file order.
- */
-async function stage(target: IngestTarget, data: Buffer): Promise<{ count: number; first: DuckDBValue }> {
+async function runBatch(target: IngestTarget, state: ReadState, fileId: number, data: Buffer, lineCount: number, insert: BatchInsert): Promise<boolean> {
+  const connection = target.connection;
   const path = join(target.sqlParser!.stagingDir, 'batch.txt');
-  await writeFile(path, data);
-  await target.connection.run(STAGE_SQL, { path });
-  const counted = await target.connection.runAndReadAll('SELECT count(*), min(rowid) FROM staged');
-  const [count, first] = counted.getRows()[0]!;
-  return { count: Number(count), first: first ?? 0n };
+  await writeFile(path, numberLines(data, lineCount));
+  const batch = { file_id: fileId, base: state.lineCount, count: lineCount };
+  const inserted = Number((await connection.run(insert.sql, { path, file_id: fileId, base: batch.base, ...insert.params })).rowsChanged);
+  const leftovers = inserted < lineCount ? (await connection.runAndReadAll(LEFTOVER_SQL, { path, ...batch })).getRows() : [];
+  if (inserted + leftovers.length !== lineCount) {
+    await connection.run(DELETE_BATCH_SQL, batch);
+    return false;
+  }
+  state.summary.events += inserted;
+  await noteFutureLines(target, state, batch);
+  for (const [n, line] of leftovers) loadLine(target, state, fileId, String(line), batch.base + Number(n));
+  state.lineCount = batch.base + lineCount;
+  return true;
+}
+
+/** Notes the rows SQL loaded with a time after the future limit. Run before the JS parser adds the batch's other lines. */
+async function noteFutureLines(target: IngestTarget, state: ReadState, batch: { file_id: number; base: number; count: number }): Promise<void> {
+  const future = timestampValue(new Date(target.ingestedAt.getTime() + FUTURE_SLACK_MS));
+  const params = { file_id: batch.file_id, from: batch.base + 1, to: batch.base + batch.count, future };
+  const [late, firstLate] = (await target.connection.runAndReadAll(FUTURE_SQL, params)).getRows()[0]!;
+  if (Number(late) > 0) noteLine(state.summary, 'future', Number(firstLate), Number(late));
 }
 
 /** Returns the parameters that date a batch's lines. A yearless syslog stamp takes the year that puts it at or before a day after the reference. */
@@ -106,20 +152,8 @@ function timeParameters(parser: SqlParser, state: ReadState): Record<string, Duc
   return { zone: parser.zone, year: state.reference.getFullYear(), latest: formatLocalTime(latest) };
 }
 
-async function runSqlPath(target: IngestTarget, state: ReadState, fileId: number, data: Buffer, lineCount: number): Promise<boolean> {
-  const connection = target.connection;
-  const { count, first } = await stage(target, data);
-  if (count !== lineCount) return false;
-  const base = state.lineCount;
-  const inserted = await connection.run(INSERT_SERVICE_SQL, { file_id: fileId, base, host: target.host, first, ...timeParameters(target.sqlParser!, state) });
-  state.summary.events += Number(inserted.rowsChanged);
-
-  const future = timestampValue(new Date(target.ingestedAt.getTime() + FUTURE_SLACK_MS));
-  const [late, firstLate] = (await connection.runAndReadAll(FUTURE_SQL, { file_id: fileId, from: base + 1, to: base + lineCount, future })).getRows()[0]!;
-  if (Number(late) > 0) noteLine(state.summary, 'future', Number(firstLate), Number(late));
-
-  const leftovers = await connection.runAndReadAll(LEFTOVER_SQL, { first });
-  for (const [n, line] of leftovers.getRows()) loadLine(target, state, fileId, String(line), base + Number(n));
-  state.lineCount = base + lineCount;
-  return true;
+/** Loads a batch of classic or syslog lines through SQL (sql-parse.ts), as loadBatchInSql does. */
+export function loadLinesInSql(target: IngestTarget, state: ReadState, fileId: number, data: Buffer, lineCount: number): Promise<boolean> {
+  const params = { host: target.host, ...timeParameters(target.sqlParser!, state) };
+  return loadBatchInSql(target, state, fileId, data, lineCount, { sql: INSERT_SERVICE_SQL, params });
 }

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
-import { STAGE_SQL } from './sql-parse.js';
+import { SHAPE_FLAGS_SQL } from './sql-parse.js';
 import { canParseInSql, segmentsOf } from './sql-loader.js';
 import { makeTempDir, removeTempDirs } from '../test-support/run.js';
-import { expectSameRows as expectSameRowsIn, load, stagedFlags, type Loaded } from '../test-support/parsers.js';
+import { expectSameRows as expectSameRowsIn, load, shapeFlags, type Loaded } from '../test-support/parsers.js';
 import { fuzzRuns, fuzzTimeout } from '../../../test/support/fuzz.js';
 
 afterAll(removeTempDirs);
@@ -81,9 +81,9 @@ async function expectSameRows(lines: readonly string[]): Promise<Loaded> {
   return expectSameRowsIn(lines, 'mixed.log');
 }
 
-/** Stages `lines` the way ingest does and returns, per line, whether SQL parsed it itself. */
+/** Numbers `lines` the way ingest does and returns, per line, whether SQL parsed it itself. */
 function acceptedBySql(lines: readonly string[]): Promise<boolean[]> {
-  return stagedFlags(lines, 'mixed.log', STAGE_SQL, 'SELECT shape IS NOT NULL FROM staged ORDER BY rowid');
+  return shapeFlags(lines, 'mixed.log', SHAPE_FLAGS_SQL);
 }
 
 const SERVICE_SAMPLES = SAMPLES.map((sample) => sample.line).filter((line) => / (START|EXIT|FAIL|TRAFFIC): /.test(line));

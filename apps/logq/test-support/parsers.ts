@@ -2,10 +2,11 @@
  * Helpers for the tests that load the same lines through a SQL path and through the JS
  * parser and compare what each stored.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { DuckDBInstance } from '../src/duckdb.js';
+import { numberLines } from '../src/sql-loader.js';
 import { makeTempDir, query, runLogq } from './run.js';
 
 const COLUMNS = `line_number, epoch_ms(time) AS time, host, kind::VARCHAR AS kind, service, pid, source_ip, source_port, reason,
@@ -51,16 +52,17 @@ export async function expectSameRows(lines: readonly string[], name: string): Pr
 }
 
 /**
- * Runs a staging statement on the lines and returns, per line, the boolean that `flagSql`
- * selects from the staged rows in file order: whether SQL parses the line itself.
+ * Writes the lines numbered as ingest writes a batch, runs `flagSql` on the file and
+ * returns its boolean per line in file order: whether SQL parses the line itself.
  */
-export async function stagedFlags(lines: readonly string[], name: string, stageSql: string, flagSql: string): Promise<boolean[]> {
+export async function shapeFlags(lines: readonly string[], name: string, flagSql: string): Promise<boolean[]> {
   const file = writeLines(lines, name);
+  const data = readFileSync(file);
+  writeFileSync(file, numberLines(data, lines.length));
   const instance = await DuckDBInstance.create(':memory:');
   try {
     const connection = await instance.connect();
-    await connection.run(stageSql, { path: file });
-    const reader = await connection.runAndReadAll(flagSql);
+    const reader = await connection.runAndReadAll(flagSql, { path: file });
     connection.closeSync();
     return reader.getRows().map(([flag]) => flag === true);
   } finally {
