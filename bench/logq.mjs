@@ -7,7 +7,7 @@
  * fail2ban-regex with the stock xinetd-fail filter.
  *
  *   npm run bench:logq -- [--lines N] [--tool-lines M] [--rounds R] [--dir DIR] [--keep-db] [--logq PATH]
- *     [--questions IDS] [--no-tools]
+ *     [--compare PATH] [--questions IDS] [--no-tools]
  *
  * --keep-db reuses the syslog-form database that an earlier run left in --dir instead of
  * ingesting again (about 70 s per form for 10 million lines), and so measures no ingest.
