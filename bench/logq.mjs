@@ -104,7 +104,8 @@ if (!keepDb || !existsSync(db)) {
     const command = have('/usr/bin/time') ? ['/usr/bin/time', '-f', 'usage: %U s user, %S s system, %M KiB peak memory', ...ingest] : ingest;
     const [seconds, output, errors] = timed(command[0], command.slice(1));
     const used = /usage: .*/.exec(errors)?.[0] ?? '';
-    record('logq', `ingest (${form})`, lines, seconds, `${output.trim().split('\n').pop()} ${used}`.trim());
+    const size = `database ${(statSync(formDb).size / 1e6).toFixed(0)} MB`;
+    record('logq', `ingest (${form})`, lines, seconds, `${output.trim().split('\n').pop()} ${used}, ${size}`.replace(/^ /, ''));
   }
 }
 

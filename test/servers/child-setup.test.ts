@@ -6,7 +6,7 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exchange, makeTempDir, removeDir, startDaemon, type RunningDaemon } from '../support/daemon.js';
+import { exchange, makeTempDir, removeDir, startDaemon, waitFor, type RunningDaemon } from '../support/daemon.js';
 import { HERE, IS_ROOT, REPORT_SERVER, TCP, block, serversOf, defaultsLoggingTo, openDescriptors, waitForLine, writeConfig } from './support.js';
 
 interface Report {
@@ -171,7 +171,9 @@ describe('servers that fail to start', () => {
     const reply = await exchange(daemon.ports.get('huge')!, '');
     expect(reply.data).toBe('');
     await waitForLine(log, /FAIL: huge fork from=127\.0\.0\.1/);
-    expect(daemon.stderr()).toMatch(/ERROR: service huge: unable to start \/bin\/true: setrlimit\(rlimit_files\): Operation not permitted/);
+    // The daemon writes its stderr and its service log apart, so either may come first.
+    const refused = /ERROR: service huge: unable to start \/bin\/true: setrlimit\(rlimit_files\): Operation not permitted/;
+    await waitFor('the setrlimit error on stderr', () => (refused.test(daemon!.stderr()) ? true : undefined));
     expect(readFileSync(log, 'utf8')).not.toMatch(/EXIT: huge/);
   });
 

@@ -2,13 +2,15 @@
  * How far logq has read each file. A file is known by its device and inode, so a log
  * renamed by rotation is resumed under its new name, and by its content (the hash of its
  * first line, then of the bytes before a stored offset), so a copy or a compressed
- * rotation resumes too. A row is never reused for other content. When the content no
- * longer matches, a new row starts at byte 0.
+ * rotation resumes too, and a shorter copy whose lines were all loaded adds nothing. A row
+ * is never reused for other content. When the content no longer matches, a new row starts
+ * at byte 0.
  */
 import type { BigIntStats } from 'node:fs';
 import type { ByteSource } from './byte-source.js';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { hashFirstLine, hashTail } from './fingerprint.js';
+import { readCompleteLines } from './reader.js';
 import { timestampValue } from './records.js';
 
 export interface StoredFile {
@@ -85,6 +87,51 @@ async function findSameContent(connection: DuckDBConnection, source: ByteSource,
   return null;
 }
 
+/** The number of complete lines of a file, the last of them as the parser reads it, and the offset after it. */
+interface LastLine {
+  lineCount: number;
+  text: string;
+  endOffset: number;
+}
+
+/** Reads the whole file for its last complete line. Returns null when it has none or is binary. */
+async function readLastLine(source: ByteSource): Promise<LastLine | null> {
+  let last: LastLine | null = null;
+  const result = await readCompleteLines(source, 0, (data, lineCount, endOffset) => {
+    const start = data.lastIndexOf(0x0a, data.length - 2) + 1;
+    last = { lineCount: (last?.lineCount ?? 0) + lineCount, text: data.toString('utf8', start, data.length - 1), endOffset };
+  });
+  return result.binary ? null : last;
+}
+
+// The text stored for a line of any row that starts with the same first line: the rows a
+// copy was resumed from contain the lines before its own.
+const STORED_LINE_SQL = `
+SELECT line FROM events WHERE line_number = $line AND file_id IN (SELECT id FROM files WHERE first_line_hash = $hash)
+UNION ALL
+SELECT text FROM rejects WHERE line_number = $line AND file_id IN (SELECT id FROM files WHERE first_line_hash = $hash)`;
+
+/**
+ * Finds a row read further than this file is long whose content this file repeats: the
+ * same first line, and its last complete line is the line stored under the same number.
+ * Such a file, a truncated gzip copy or an older copy of a loaded log, adds no line, so
+ * the returned plan starts after its last complete line.
+ */
+async function findLongerCopy(connection: DuckDBConnection, source: ByteSource, firstLineHash: string): Promise<StoredFile | null> {
+  const reader = await connection.runAndReadAll(
+    `SELECT id, byte_offset, line_count, first_line_hash, tail_hash FROM files
+     WHERE first_line_hash = $hash AND byte_offset > $size ORDER BY byte_offset DESC, id DESC LIMIT 1`,
+    { hash: firstLineHash, size: source.size },
+  );
+  const row = reader.getRows()[0];
+  if (!row) return null;
+  const last = await readLastLine(source);
+  if (last === null) return null;
+  const stored = await connection.runAndReadAll(STORED_LINE_SQL, { line: last.lineCount, hash: firstLineHash });
+  if (!stored.getRows().some(([text]) => text === last.text)) return null;
+  return { ...storedFromRow(row), byteOffset: last.endOffset, lineCount: last.lineCount };
+}
+
 export async function planRead(connection: DuckDBConnection, source: ByteSource, stats: BigIntStats): Promise<ReadPlan> {
   const stored = await findStoredFile(connection, stats);
   const change = stored ? await findContentChange(source, stored) : null;
@@ -93,6 +140,9 @@ export async function planRead(connection: DuckDBConnection, source: ByteSource,
   const own = stored && change === null ? stored : null;
   if (own && (!same || same.byteOffset <= own.byteOffset)) return { kind: 'resume', stored: own, from: own };
   if (same) return { kind: 'resume', stored: own, from: same };
+  // A copy gets a row of its own, so that the stored row's line numbers are never reused.
+  const longer = firstLineHash === null ? null : await findLongerCopy(connection, source, firstLineHash);
+  if (longer) return { kind: 'resume', stored: null, from: longer };
   return change === null ? { kind: 'new' } : { kind: 'new', restartReason: change };
 }
 

@@ -97,6 +97,59 @@ test('truncated gzip keeps the lines before the damage', async () => {
   expect(await countRows(db, 'events')).toBe(events);
 });
 
+test('truncated gzip copy of a loaded log adds nothing', async () => {
+  const { dir, db } = setup();
+  const file = join(dir, 'xinetd.log');
+  writeFileSync(file, startLines('once', 0, 2000));
+  await ingest(db, file);
+  const copy = join(dir, 'xinetd.log.1.gz');
+  const whole = gzipSync(readFileSync(file));
+  writeFileSync(copy, whole.subarray(0, Math.floor(whole.length / 2)));
+
+  const result = await ingest(db, copy);
+
+  expect(result.stderr).toContain(`${copy}: gzip data is truncated or corrupt`);
+  expect(result.stdout).toContain(': 0 lines read, 0 events');
+  expect(await countRows(db, 'events')).toBe(2000);
+});
+
+test('older shorter copy of a loaded log adds nothing', async () => {
+  const { dir, db } = setup();
+  const file = join(dir, 'xinetd.log');
+  writeFileSync(file, startLines('old', 0, 10));
+  const copy = join(dir, 'backup.log');
+  copyFileSync(file, copy);
+  appendFileSync(file, startLines('old', 10, 5));
+  await ingest(db, file);
+
+  const first = await ingest(db, copy);
+  appendFileSync(copy, startLines('later', 0, 2));
+  const second = await ingest(db, copy);
+
+  expect(first.stdout).toContain(`${copy}: 0 lines read`);
+  expect(first.stdout).toContain(`same content as ${file}, so its first`);
+  expect(second.stdout).toContain(`${copy}: 2 lines read`);
+  expect(await countRows(db, 'events')).toBe(17);
+  expect(await query(db, "SELECT line_number FROM events WHERE service = 'later' ORDER BY line_number")).toEqual([
+    { line_number: 11n },
+    { line_number: 12n },
+  ]);
+});
+
+test('shorter file with other lines loads them all', async () => {
+  const { dir, db } = setup();
+  const file = join(dir, 'xinetd.log');
+  writeFileSync(file, startLines('long', 0, 10));
+  await ingest(db, file);
+  const other = join(dir, 'other.log');
+  writeFileSync(other, startLines('long', 0, 1) + startLines('short', 1, 3));
+
+  const result = await ingest(db, other);
+
+  expect(result.stdout).toContain(`${other}: 4 lines read, 4 events`);
+  expect(await countRows(db, 'events')).toBe(14);
+});
+
 test('directories and quoted patterns expand, each file once', async () => {
   const { dir, db } = setup();
   const logs = join(dir, 'logs');

@@ -30,20 +30,24 @@ test('numbered lines keep their bytes and order', () => {
   );
 });
 
-/** Sets up what ingest gives loadLinesInSql: an empty database, its appenders and a staging directory. */
-async function ingestTarget(): Promise<{ target: IngestTarget; close: () => void }> {
+/** Runs `check` with what ingest gives loadLinesInSql: an empty database, its appenders and a staging directory. */
+async function withTarget(check: (target: IngestTarget) => Promise<void>): Promise<void> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  await ensureSchema(connection, ':memory:');
-  const target: IngestTarget = {
-    connection,
-    events: await ChunkAppender.create(connection, 'events'),
-    rejects: await ChunkAppender.create(connection, 'rejects'),
-    ingestedAt: new Date(2026, 11, 31),
-    host: 'fallback',
-    sqlParser: { stagingDir: makeTempDir(), zone: 'UTC' },
-  };
-  return { target, close: () => (connection.closeSync(), instance.closeSync()) };
+  try {
+    await ensureSchema(connection, ':memory:');
+    await check({
+      connection,
+      events: await ChunkAppender.create(connection, 'events'),
+      rejects: await ChunkAppender.create(connection, 'rejects'),
+      ingestedAt: new Date(2026, 11, 31),
+      host: 'fallback',
+      sqlParser: { stagingDir: makeTempDir(), zone: 'UTC' },
+    });
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }
 
 function readState(): ReadState {
@@ -57,9 +61,8 @@ const BATCH = Buffer.from(
     '26/12/4@10:00:02: EXIT: ftp status=0 pid=7 duration=2(sec)\n',
 );
 
-test('SQL path loads a batch and leaves the odd line to JS', async () => {
-  const { target, close } = await ingestTarget();
-  try {
+test('SQL path loads a batch and leaves the odd line to JS', () =>
+  withTarget(async (target) => {
     const state = readState();
     expect(await loadLinesInSql(target, state, 1, BATCH, 3)).toBe(true);
     target.events.close();
@@ -70,14 +73,10 @@ test('SQL path loads a batch and leaves the odd line to JS', async () => {
       [3n, 'EXIT'],
     ]);
     expect(state.lineCount).toBe(3);
-  } finally {
-    close();
-  }
-});
+  }));
 
-test('batch whose lines do not add up loads nothing through SQL', async () => {
-  const { target, close } = await ingestTarget();
-  try {
+test('batch whose lines do not add up loads nothing through SQL', () =>
+  withTarget(async (target) => {
     const state = readState();
     expect(await loadLinesInSql(target, state, 1, BATCH, 4)).toBe(false);
     target.events.close();
@@ -85,7 +84,4 @@ test('batch whose lines do not add up loads nothing through SQL', async () => {
     expect(rows.getRows()).toEqual([[0n]]);
     expect(state.lineCount).toBe(0);
     expect(state.summary.events).toBe(0);
-  } finally {
-    close();
-  }
-});
+  }));
