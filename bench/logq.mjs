@@ -7,13 +7,16 @@
  * fail2ban-regex with the stock xinetd-fail filter.
  *
  *   npm run bench:logq -- [--lines N] [--tool-lines M] [--rounds R] [--dir DIR] [--keep-db] [--logq PATH]
- *     [--questions IDS] [--no-tools]
+ *     [--compare PATH] [--questions IDS] [--no-tools]
  *
  * --keep-db reuses the syslog-form database that an earlier run left in --dir instead of
  * ingesting again (about 70 s per form for 10 million lines), and so measures no ingest.
  * --logq runs another build's bin/logq.js, such as an older checkout, for a before and
- * after comparison on the same database. --questions fails,top,… picks questions by the
- * ids in QUESTIONS below, and --no-tools leaves out grep, lnav and fail2ban-regex.
+ * after comparison on the same database. --compare PATH also times that build's
+ * bin/logq.js on each question, in turns with this one round by round, so that both see
+ * the same load on a shared machine. Each row's note gives the range of its rounds.
+ * --questions fails,top,… picks questions by the ids in QUESTIONS below, and --no-tools
+ * leaves out grep, lnav and fail2ban-regex.
  * --store-floor also times DuckDB alone storing the syslog form's rows, already parsed, from
  * memory (how long keeping the rows takes, whatever parses them), on all threads and on
  * one, and DuckDB alone parsing the syslog lines as ingest does without storing them.
@@ -36,6 +39,7 @@ function option(name, fallback) {
 }
 
 const LOGQ = resolve(option('logq', join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'logq.js')));
+const COMPARE = option('compare', null) && resolve(option('compare', null), 'bin', 'logq.js');
 const ROOT = join(dirname(LOGQ), '..');
 const keepDb = process.argv.includes('--keep-db');
 
@@ -188,10 +192,30 @@ const QUESTIONS = [
   ['timeline', 'timeline --since 1d', ['timeline', '--since', '1d']],
   ['query', 'query (FAILs per reason)', ['query', "SELECT reason, count(*) AS n FROM events WHERE kind = 'FAIL' GROUP BY reason ORDER BY n DESC"]],
 ];
+/** Times the whole command of each build once per round, the builds in turns. */
+function inTurns(builds, args) {
+  const runs = builds.map(() => []);
+  const outputs = [];
+  for (let round = 0; round < rounds; round++) {
+    builds.forEach((build, index) => {
+      const [seconds, stdout] = timed(process.execPath, [build, ...args, '--db', db]);
+      runs[index].push(seconds);
+      outputs[index] = stdout;
+    });
+  }
+  return runs.map((seconds, index) => ({ seconds, output: outputs[index] }));
+}
+
+function rangeNote(seconds) {
+  return `rounds ${(Math.min(...seconds) * 1000).toFixed(0)}–${(Math.max(...seconds) * 1000).toFixed(0)} ms`;
+}
+
 const chosen = option('questions', QUESTIONS.map(([id]) => id).join(',')).split(',');
 for (const [, question, args] of QUESTIONS.filter(([id]) => chosen.includes(id))) {
-  const cli = best(process.execPath, [LOGQ, ...args, '--db', db]);
-  record('logq', `${question} (whole CLI)`, lines, cli.seconds, `${cli.output.split('\n').length - 1} lines printed`);
+  const [cli, compared] = inTurns(COMPARE ? [LOGQ, COMPARE] : [LOGQ], args);
+  const printed = `${cli.output.split('\n').length - 1} lines printed`;
+  record('logq', `${question} (whole CLI)`, lines, median(cli.seconds), COMPARE ? `${printed}, ${rangeNote(cli.seconds)}` : printed);
+  if (compared) record(`logq ${COMPARE}`, `${question} (whole CLI)`, lines, median(compared.seconds), rangeNote(compared.seconds));
   // The same command run in-process by a warm Node with DuckDB already loaded: this
   // leaves out process start and module load, but still opens the database each time.
   const { main } = await import(join(ROOT, 'apps', 'logq', 'dist', 'main.js'));

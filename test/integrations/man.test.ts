@@ -74,7 +74,7 @@ function entries(lines: string[]): Map<string, string> {
 async function logqDefinition(): Promise<{ commands: string[]; options: Map<string, string[]> }> {
   const { buildProgram } = (await import(join(ROOT, 'apps', 'logq', 'dist', 'cli.js'))) as typeof import('../../apps/logq/src/cli.js');
   const sink = { write: () => true };
-  const program = buildProgram({ stdout: sink, stderr: sink, env: {} } as never, () => {});
+  const program = await buildProgram({ stdout: sink, stderr: sink, env: {} } as never, () => {});
   const help = program.createHelp();
   const options = new Map<string, string[]>();
   for (const command of [program, ...help.visibleCommands(program)]) {

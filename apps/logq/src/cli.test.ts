@@ -104,6 +104,39 @@ test('question commands skip node-api', async () => {
   expect(JSON.parse(result.stdout)).toEqual([0, false, 0, false, 0, false, 0, false, 0, false, 0, false, 0, true]);
 });
 
+// ipaddr.js comes in through --source, report and suggest only, so a question without
+// --source shows that those modules stayed unloaded.
+test('question commands load only their modules', async () => {
+  requireBuild();
+  const dir = makeTempDir();
+  const db = join(dir, 'logq.duckdb');
+  const log = join(dir, 'xinetd.log');
+  writeStartLines(log, 3);
+  expect((await runLogq(['ingest', '--db', db, log])).status).toBe(0);
+  const script = `
+    import { createRequire } from 'node:module';
+    const { main } = await import(${JSON.stringify(join(REPOSITORY, 'apps', 'logq', 'dist', 'main.js'))});
+    const io = { stdout: { write: () => true }, stderr: process.stderr, env: {} };
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('ipaddr.js'));
+    const statuses = [];
+    for (const argv of JSON.parse(process.argv[1])) statuses.push(await main([...argv, '--db', ${JSON.stringify(db)}], io), loaded());
+    console.log(JSON.stringify(statuses));`;
+  const questions = [['fails'], ['top', 'sources'], ['services'], ['sessions'], ['timeline'], ['query', 'SELECT 1 AS n'], ['fails', '--source', '192.0.2.0/24']];
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(questions)], { encoding: 'utf8' });
+
+  expect(result.stderr).toBe('');
+  expect(JSON.parse(result.stdout)).toEqual([0, false, 0, false, 0, false, 0, false, 0, false, 0, false, 0, true]);
+});
+
+test('help of a question command is unchanged', async () => {
+  const alone = await runLogq(['top', '--help']);
+  const viaHelp = await runLogq(['help', 'top']);
+
+  expect(alone.status).toBe(0);
+  expect(alone.stdout).toContain('Usage: logq top [options] [subject]');
+  expect(viaHelp.stdout).toBe(alone.stdout);
+});
+
 /**
  * Writes `count` START lines, about 60 bytes each. Files with the same service start
  * alike, and logq takes the longer one for a continuation of the shorter.

@@ -1,13 +1,17 @@
-/** logq's entry point. It returns the exit status and never exits the process, so tests call it in-process. */
-import { CommanderError } from './commander.js';
-import { buildProgram } from './cli.js';
+/**
+ * logq's entry point. It returns the exit status and never exits the process, so tests call it in-process.
+ * The command modules are imported inside main, after a question command's database has
+ * started opening (open-early.ts), so that loading them overlaps with the open.
+ */
 import { LogqError, formatError } from './errors.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type ExitStatus } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { closeEarlyConnection, openEarly } from './open-early.js';
 
 export type { CliIo } from './io.js';
 
-function reportError(error: unknown, io: CliIo): ExitStatus {
+async function reportError(error: unknown, io: CliIo): Promise<ExitStatus> {
+  const { CommanderError } = await import('./commander.js');
   // commander has already printed its message (or the help) through io.
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   if (error instanceof LogqError) {
@@ -34,14 +38,18 @@ function ignoreClosedPipe(output: CliIo['stdout']): void {
 /** Runs the logq command line `argv` (without the node and script paths) and returns its exit status. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   ignoreClosedPipe(io.stdout);
+  openEarly(argv, io.env);
   let status: ExitStatus = EXIT_OK;
-  const program = buildProgram(io, (actionStatus) => {
-    status = actionStatus;
-  });
   try {
+    const { buildProgram } = await import('./cli.js');
+    const program = await buildProgram(io, (actionStatus) => {
+      status = actionStatus;
+    }, argv);
     await program.parseAsync(argv, { from: 'user' });
     return status;
   } catch (error) {
-    return reportError(error, io);
+    return await reportError(error, io);
+  } finally {
+    await closeEarlyConnection();
   }
 }

@@ -10,6 +10,7 @@ import { describeOpenFailure, missingDatabase } from './db-errors.js';
 import { LogqError } from './errors.js';
 import { expandInputs } from './inputs.js';
 import type { CliIo } from './io.js';
+import { takeEarlyConnection } from './open-early.js';
 import { resolveDatabasePath } from './paths.js';
 import { openReadConnection, type ReadConnection } from './read-client.js';
 import { EVENT_KIND_VALUES, SCHEMA_VERSION, checkSchema } from './schema.js';
@@ -129,7 +130,7 @@ async function openFrom(from: readonly string[], needs: OpenNeeds): Promise<Even
 async function openFile(path: string): Promise<EventsDatabase> {
   if (!existsSync(path)) throw missingDatabase(path);
   try {
-    const connection = await openReadConnection(path, { access_mode: 'READ_ONLY' });
+    const connection = (await takeEarlyConnection(path)) ?? (await openReadConnection(path, { access_mode: 'READ_ONLY' }));
     return { path, connection, close: () => connection.closeSync() };
   } catch (error) {
     throw describeOpenFailure(path, error);

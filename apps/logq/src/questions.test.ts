@@ -1,6 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { mayReadViews } from './question-commands.js';
 import { makeTempDir, removeTempDirs, runLogq } from '../test-support/run.js';
 
 // TZ is Asia/Kolkata (vitest.config.ts): 10:00 local is 04:30 UTC.
@@ -164,6 +165,26 @@ test('timeline buckets by hour in local time', async () => {
   expect(bad.stderr).toContain('[LOGQ_INVALID_OPTION]');
 });
 
+test('timeline days start at local midnight', async () => {
+  // Local midnight in Asia/Kolkata is 18:30 UTC on the day before.
+  const rows = await json('timeline', '--bucket', '1d', '--kind', 'FAIL');
+  expect(rows).toEqual([{ bucket: '2026-12-03T18:30:00.000Z', kind: 'FAIL', events: 5 }]);
+  // --from reads into an in-memory database, which takes the zone the same way.
+  const fromJsonl = JSON.parse((await runLogq(['timeline', '--bucket', '1d', '--kind', 'FAIL', '--from', jsonl, '--json'])).stdout) as unknown;
+  expect(fromJsonl).toEqual([{ bucket: '2026-12-03T18:30:00.000Z', kind: 'FAIL', events: 1 }]);
+});
+
+test('top reads events as it reads counts', async () => {
+  // With --since, top groups the events. Without, it reads event_counts.
+  for (const subject of ['sources', 'services', 'reasons', 'hosts']) {
+    for (const kind of [[], ['--kind', 'exit']]) {
+      const counted = await json('top', subject, ...kind);
+      const grouped = await json('top', subject, ...kind, '--since', '2000-01-01');
+      expect({ subject, kind, rows: grouped }).toEqual({ subject, kind, rows: counted });
+    }
+  }
+});
+
 test('since and until bound every question', async () => {
   const rows = await json('top', 'services', '--since', '2026-12-04T11:00', '--until', '2026-12-04T11:15');
   expect(rows.map((row) => [row.service, row.events])).toEqual([['echo', 2]]);
@@ -175,6 +196,17 @@ test('query runs SQL over the views', async () => {
   const bad = await logq('query', 'SELECT * FROM nowhere');
   expect(bad.status).toBe(2);
   expect(bad.stderr).toContain('[LOGQ_QUERY_FAILED]');
+});
+
+test('query creates the views when it may read them', async () => {
+  const temporaryViews = 'SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal ORDER BY view_name';
+  expect((await json('query', temporaryViews)).map((row) => row.view_name)).toEqual(['messages', 'sessions']);
+  expect(mayReadViews('SELECT count(*) FROM events')).toBe(false);
+  expect(mayReadViews('SELECT * FROM Sessions')).toBe(true);
+  expect(mayReadViews('SHOW TABLES')).toBe(true);
+  expect(mayReadViews('FROM information_schema.tables')).toBe(true);
+  const plain = await logq('query', "SELECT count(*) AS n FROM events WHERE kind = 'FAIL'");
+  expect(plain.stdout).toBe('N\n5\n');
 });
 
 test('query cannot change the database', async () => {

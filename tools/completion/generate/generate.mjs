@@ -87,7 +87,7 @@ function zshValue(kind) {
 async function logqModel() {
   const { buildProgram } = await import(join(ROOT, 'apps', 'logq', 'dist', 'cli.js'));
   const sink = { write: () => true };
-  const program = buildProgram({ stdout: sink, stderr: sink, env: {} }, () => {});
+  const program = await buildProgram({ stdout: sink, stderr: sink, env: {} }, () => {});
   const help = program.createHelp();
   const commands = help.visibleCommands(program).map((command) => ({
     name: command.name(),
