@@ -43,6 +43,9 @@ function makeSources(rand, count) {
   return sources;
 }
 
+/** The most sessions open at once; a START waits while this many are open. */
+const MAX_OPEN = 20;
+
 /**
  * Yields [date, classicBody, jsonFields, pid] for `lines` events spread over the year
  * before `end`. The last tenth falls in the last day, so `--since 1d` has work to do.
@@ -66,15 +69,19 @@ function* events(lines, end, sourceCount) {
       const source = rand() < 0.6 ? scanners[Math.floor(rand() * scanners.length)] : sources[Math.floor(rand() * sources.length)];
       const reason = REASONS[Math.floor(rand() * REASONS.length)];
       yield [date, `FAIL: ${service} ${reason} from=${source}`, { event: 'FAIL', service, reason, source: { ip: source, port: 1024 + Math.floor(rand() * 60000) } }, pid];
-    } else if (roll < 0.65 || open.length === 0) {
+    } else if ((roll < 0.65 && open.length < MAX_OPEN) || open.length === 0) {
       pid = pid >= 4000000 ? 1000 : pid + 1 + Math.floor(rand() * 3);
       const source = sources[Math.floor(rand() * sources.length)];
-      open.push([service, pid]);
+      open.push([service, pid, date]);
       yield [date, `START: ${service} pid=${pid} from=${source}`, { event: 'START', service, pid, source: { ip: source, port: 1024 + Math.floor(rand() * 60000) } }, pid];
     } else if (roll < 0.97) {
-      const [exitService, exitPid] = open.shift();
+      // Any open session may end next, so most are short and a few stay open for long.
+      const index = Math.floor(rand() * open.length);
+      const [exitService, exitPid, started] = open[index];
+      open[index] = open[open.length - 1];
+      open.pop();
       const status = rand() < 0.9 ? 0 : 1;
-      const seconds = Math.floor(rand() * 120);
+      const seconds = Math.round((date - started) / 1000);
       yield [date, `EXIT: ${exitService} status=${status} pid=${exitPid} duration=${seconds}(sec)`, { event: 'EXIT', service: exitService, pid: exitPid, status, signal: null, duration_ms: seconds * 1000 }, exitPid];
     } else {
       yield [date, `USERID: ${service} UNIX : user${Math.floor(rand() * 100)}`, { event: 'USERID', service, text: `UNIX : user${Math.floor(rand() * 100)}` }, pid];
