@@ -14,8 +14,12 @@ export interface Database {
   eventCounts?: boolean;
 }
 
-/** Open mode: `write` creates a missing file and its parent directories, and `read` requires the file. */
-export type OpenMode = 'write' | 'read';
+/**
+ * Open mode: `write` creates a missing file, and `read` requires the file. `create` is
+ * `write` that also creates missing parent directories, for the default path only: a
+ * missing directory in a path the user typed is more likely a typo than a wish.
+ */
+export type OpenMode = 'create' | 'write' | 'read';
 
 function createParentDirectory(path: string): void {
   try {
@@ -30,11 +34,21 @@ function createParentDirectory(path: string): void {
   }
 }
 
+function requireParentDirectory(path: string): void {
+  const directory = dirname(path);
+  if (existsSync(directory)) return;
+  throw new LogqError(
+    'LOGQ_DB_DIR_NOT_FOUND',
+    `directory ${directory} for database ${path} not found: create it (mkdir -p ${directory}), or pass another --db (or set LOGQ_DB to another path)`,
+  );
+}
+
 export async function openDatabase(path: string, mode: OpenMode): Promise<Database> {
   if (mode === 'read' && !existsSync(path)) {
     throw missingDatabase(path);
   }
-  if (mode === 'write') createParentDirectory(path);
+  if (mode === 'create') createParentDirectory(path);
+  if (mode === 'write') requireParentDirectory(path);
 
   let instance: DuckDBInstance;
   try {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { SAMPLES } from '#logformat';
 import { FIXTURES, countRows, makeTempDir, query, removeTempDirs, runLogq } from '../test-support/run.js';
@@ -329,7 +329,9 @@ test('default database path follows LOGQ_DB and XDG', async () => {
   const relativeXdg = await runLogq(['ingest', file], { env: { HOME: dir, XDG_DATA_HOME: 'relative/data' } });
   expect(relativeXdg.stdout).toContain(`database ${homeDb}: `);
 
+  // Only the default path gets missing directories created (see db-path.test.ts).
   const explicit = join(dir, 'env', 'nested', 'q.duckdb');
+  mkdirSync(dirname(explicit), { recursive: true });
   const env = await runLogq(['ingest', file], { env: { HOME: dir, LOGQ_DB: explicit } });
   expect(env.stdout).toContain(`database ${explicit}: `);
 

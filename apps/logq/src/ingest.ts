@@ -12,7 +12,7 @@ import { ingestFile, type FileSummary, type IngestTarget, type LineNote } from '
 import { expandInputs, type InputFile } from './inputs.js';
 import { IngestProgress } from './progress.js';
 import { currentTime, type CliIo } from './io.js';
-import { resolveDatabasePath } from './paths.js';
+import { resolveDatabaseLocation } from './paths.js';
 import { MAX_LINE_BYTES } from './reader.js';
 import { ensureSchema } from './schema.js';
 import { createViews } from './views.js';
@@ -135,7 +135,8 @@ function formatRate(lines: number, elapsedMs: number): string {
 export async function runIngest(files: readonly string[], options: IngestOptions, io: CliIo): Promise<ExitStatus> {
   const inputs = expandInputs(files);
   const started = performance.now();
-  const database = await openDatabase(resolveDatabasePath(options.db, io.env), 'write');
+  const location = resolveDatabaseLocation(options.db, io.env);
+  const database = await openDatabase(location.path, location.chosen ? 'write' : 'create');
   // LOGQ_PARSER=js turns the SQL path off, for comparing the two parsers and as a way
   // round a fault in it.
   const stagingDir = io.env.LOGQ_PARSER === 'js' ? null : mkdtempSync(join(tmpdir(), 'logq-ingest-'));
