@@ -22,8 +22,8 @@ export interface IngestTarget {
   host: string | null;
   /** Set when DuckDB may parse the common line forms itself (see sql-loader.ts). */
   sqlParser?: SqlParser;
-  /** Called with the bytes of each batch read, for the progress bar. */
-  onBytes?: (bytes: number) => void;
+  /** Called with the content bytes of each batch read and the content length (decompressed for gzip), for the progress bar. */
+  onBytes?: (bytes: number, contentSize: number) => void;
 }
 
 /** How far after the ingest a time stamp may lie before it is reported, for clock skew. */
@@ -194,7 +194,7 @@ async function readIntoTables(target: IngestTarget, state: ReadState, handle: By
     if (target.sqlParser === undefined) loadLinesInJs(target, state, fileId, data);
     else await loadSegments(target, state, fileId, data);
     state.summary.linesRead += lineCount;
-    target.onBytes?.(endOffset - state.byteOffset);
+    target.onBytes?.(endOffset - state.byteOffset, handle.size);
     state.byteOffset = endOffset;
   });
 }

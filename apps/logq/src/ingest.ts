@@ -63,16 +63,13 @@ function addTotals(totals: FileSummary, summary: FileSummary): void {
   totals.foreign += summary.foreign;
 }
 
-function totalSize(files: readonly InputFile[]): number {
-  let total = 0;
-  for (const file of files) {
-    try {
-      total += statSync(file.absolutePath).size;
-    } catch {
-      // Reading the file reports the problem.
-    }
+/** Returns a file's size as stored, or 0 when it cannot be read; reading the file reports the problem. */
+function storedSize(file: InputFile): number {
+  try {
+    return statSync(file.absolutePath).size;
+  } catch {
+    return 0;
   }
-  return total;
 }
 
 async function ingestAll(
@@ -85,21 +82,23 @@ async function ingestAll(
   const connection = database.connection;
   await ensureSchema(connection, database.path);
   await createViews(connection);
-  const progress = new IngestProgress(io.stderr, totalSize(files));
+  const sizes = files.map(storedSize);
+  const progress = new IngestProgress(io.stderr, sizes.reduce((total, size) => total + size, 0));
   const target: IngestTarget = {
     connection,
     events: await ChunkAppender.create(connection, 'events'),
     rejects: await ChunkAppender.create(connection, 'rejects'),
     ingestedAt: currentTime(io),
     host: options.host ?? null,
-    onBytes: (bytes) => progress.advance(bytes),
+    onBytes: (bytes, contentSize) => progress.advance(bytes, contentSize),
     ...(stagingDir ? { sqlParser: { stagingDir, zone: Intl.DateTimeFormat().resolvedOptions().timeZone } } : {}),
   };
   const totals: FileSummary = { path: 'total', startOffset: 0, linesRead: 0, events: 0, rejects: 0, foreign: 0, heldBackBytes: 0 };
   let failed = 0;
   const added: AddedRows[] = [];
   const pathOf = new Map<number, string>();
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
+    progress.startFile(sizes[index]!);
     const { summary, error, added: rows } = await ingestFile(target, file.path, file.absolutePath);
     if (rows) {
       added.push(rows);
@@ -113,6 +112,7 @@ async function ingestAll(
     progress.pause();
     if (!error || summary.linesRead > 0) io.stdout.write(formatSummary(summary));
     addTotals(totals, summary);
+    progress.finishFile();
   }
   progress.stop();
   target.events.close();
