@@ -1,6 +1,6 @@
 /** Gathers every panel's aggregates from the database in one read-only session. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Exemptions } from '../suggest/addresses.js';
+import type { Exemptions, Network } from '../suggest/addresses.js';
 import { computePlan } from '../suggest/compute.js';
 import type { Plan } from '../suggest/plan.js';
 import type { Thresholds } from '../suggest/thresholds.js';
@@ -22,6 +22,10 @@ export interface ReportData {
   timeline: Timeline;
   idents: IdentReply[];
   thresholds: Thresholds;
+  /** The allow-list that kept entries out of the plan. */
+  allow: readonly Network[];
+  /** The database path when the user chose it by --db or $LOGQ_DB, for the suggest command. */
+  databasePath?: string;
   plan: Plan;
 }
 
@@ -47,6 +51,7 @@ export async function collectReport(
     timeline: await queryTimeline(connection, filter),
     idents: await queryIdentReplies(connection, filter),
     thresholds,
+    allow: exemptions.allow,
     plan: await computePlan(connection, filter, thresholds, exemptions, 'report_fails'),
   };
 }

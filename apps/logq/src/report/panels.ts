@@ -5,6 +5,7 @@ import type { Suggestion } from '../suggest/plan.js';
 import type { ReportData } from './collect.js';
 import type { IdentReply, SessionSummary, SourceSummary, TimelineEvent } from './data.js';
 import { escapeHtml } from './escape.js';
+import { suggestCommand } from './suggest-command.js';
 import { formatCount, formatDuration, formatTime, renderHtmlTable, tags, type TableColumn } from './format.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -142,6 +143,6 @@ export function suggestionsPanel(data: ReportData): string {
     const list = exempted.map((entry) => `<li><code>${escapeHtml(entry.entry)}</code>: ${formatCount(entry.failures)} FAIL, ${escapeHtml(entry.reason)}</li>`);
     body += `\n<p class="note">Not suggested although over the threshold:</p><ul class="note">${list.join('')}</ul>`;
   }
-  body += '\n<pre class="apply">logq suggest --write /etc/xinetd.d/00-logq-no-access --reload /run/xinetd.pid</pre>';
+  body += `\n<pre class="apply">${escapeHtml(suggestCommand(data))}</pre>`;
   return panel('suggestions', 'Suggested no_access entries', `Rule: ${rule}. The command below writes the active ones to an includedir file and reloads the daemon.`, body, true);
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { openDatabase } from '../db.js';
 import { EXIT_OK, type ExitStatus } from '../exit-codes.js';
 import { currentTime, type CliIo } from '../io.js';
-import { resolveDatabasePath } from '../paths.js';
+import { resolveDatabaseLocation } from '../paths.js';
 import { checkSchema } from '../schema.js';
 import { interfaceAddresses, type Network } from '../suggest/addresses.js';
 import { writeAtomically } from '../suggest/include-file.js';
@@ -20,11 +20,13 @@ export interface ReportOptions extends EventFilter {
 }
 
 async function loadReport(options: ReportOptions, io: CliIo): Promise<ReportData> {
-  const database = await openDatabase(resolveDatabasePath(options.db, io.env), 'read');
+  const location = resolveDatabaseLocation(options.db, io.env);
+  const database = await openDatabase(location.path, 'read');
   try {
     await checkSchema(database.connection, database.path);
     const exemptions = { allow: options.allow, own: interfaceAddresses(), includeLoopback: options.includeLoopback === true };
-    return await collectReport(database.connection, options, DEFAULT_THRESHOLDS, exemptions, currentTime(io));
+    const data = await collectReport(database.connection, options, DEFAULT_THRESHOLDS, exemptions, currentTime(io));
+    return location.chosen ? { ...data, databasePath: location.path } : data;
   } finally {
     database.close();
   }

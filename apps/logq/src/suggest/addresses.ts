@@ -71,6 +71,11 @@ export function formatNetwork(network: Network): string {
 
 const LOOPBACK: readonly Network[] = [parseNetwork('127.0.0.0/8')!, parseNetwork('::1')!];
 
+/** Returns whether `network` shares an address with 127.0.0.0/8 or ::1. */
+export function overlapsLoopback(network: Network): boolean {
+  return LOOPBACK.some((entry) => overlaps(entry, network));
+}
+
 export interface Exemptions {
   allow: readonly Network[];
   /** The host's own addresses, from its interfaces. */
@@ -97,6 +102,6 @@ export function exemptionOf(network: Network, exemptions: Exemptions): string | 
   if (allowed) return `allow-list entry ${formatNetwork(allowed)}`;
   const own = exemptions.own.find((address) => containsAddress(network, address));
   if (own) return `this host's own address ${own.toString()}`;
-  if (!exemptions.includeLoopback && LOOPBACK.some((entry) => overlaps(entry, network))) return 'loopback (pass --include-loopback to allow it)';
+  if (!exemptions.includeLoopback && overlapsLoopback(network)) return 'loopback (pass --include-loopback to allow it)';
   return null;
 }
