@@ -164,5 +164,21 @@ export function parseLine(line: string, options: ParseOptions = {}): ParseResult
   if (fileResult) return fileResult;
   const syslogResult = parseSyslogLine(line, options.reference ?? new Date());
   if (syslogResult) return syslogResult;
+  if (isJsonScalar(line)) return { ok: false, foreign: false, reason: 'not a JSON object' };
   return { ok: false, foreign: false, reason: 'no xinetd time stamp or syslog prefix' };
+}
+
+/**
+ * Tests whether a line is a JSON number, `true`, `false` or `null`, which a JSONL log may
+ * contain by mistake. Only lines that start like one are parsed, so most other rejects
+ * cost no thrown exception.
+ */
+function isJsonScalar(line: string): boolean {
+  if (!/^\s*(?:-|\d|null|true|false)/.test(line)) return false;
+  try {
+    const value: unknown = JSON.parse(line);
+    return value === null || typeof value !== 'object';
+  } catch {
+    return false;
+  }
 }
