@@ -17,10 +17,12 @@ const PAYLOADS = {
   closeScriptIdent: "UNIX : </script><script>window.__injected=3</script>",
   quoteIdent: "OTHER : ' onmouseover='window.__injected=4' x='",
   jsonService: '</textarea><svg onload=window.__injected=5>',
-  jsonSource: '<iframe srcdoc="<script>parent.__injected=6</script>">',
   message: 'service x deactivated <img src=x onerror="window.__injected=7">',
   commentBreak: '<!--<script>window.__injected=8</script>-->',
 };
+
+/** A source that is not an address: ingest rejects its line, so the report never shows it. */
+const HOSTILE_SOURCE = '<iframe srcdoc="<script>parent.__injected=6</script>">';
 
 function fileLines(): string {
   const stamp = '26/12/4@10:00:0';
@@ -38,7 +40,8 @@ function fileLines(): string {
 
 function jsonLines(): string {
   const events = [
-    { level: 40, time: '2026-12-04T10:01:00.000Z', host: 'gw', event: 'FAIL', service: PAYLOADS.jsonService, reason: 'libwrap', source: { ip: PAYLOADS.jsonSource, port: 1 } },
+    { level: 40, time: '2026-12-04T10:01:00.000Z', host: 'gw', event: 'FAIL', service: PAYLOADS.jsonService, reason: 'libwrap', source: { ip: '192.0.2.69', port: 1 } },
+    { level: 40, time: '2026-12-04T10:01:00.500Z', host: 'gw', event: 'FAIL', service: PAYLOADS.jsonService, reason: 'libwrap', source: { ip: HOSTILE_SOURCE, port: 1 } },
     { level: 30, time: '2026-12-04T10:01:01.000Z', host: 'gw', event: 'START', service: PAYLOADS.jsonService, pid: 77, source: { ip: '192.0.2.68', port: 2 } },
     { level: 30, time: '2026-12-04T10:01:02.000Z', host: 'gw', event: 'MESSAGE', severity: 'NOTICE', msg: PAYLOADS.message },
     { level: 50, time: '2026-12-04T10:01:03.000Z', host: 'gw', event: 'MESSAGE', severity: 'ERROR', msg: PAYLOADS.commentBreak },
@@ -53,6 +56,7 @@ function logq(args: string[]): string {
 describe('report with hostile log content', () => {
   let dir: string;
   let report: string;
+  let ingested: string;
   let browser: Browser;
 
   beforeAll(async () => {
@@ -60,7 +64,7 @@ describe('report with hostile log content', () => {
     writeFileSync(join(dir, 'services.log'), fileLines());
     writeFileSync(join(dir, 'events.jsonl'), jsonLines());
     const db = join(dir, 'logq.duckdb');
-    logq(['ingest', '--db', db, join(dir, 'services.log'), join(dir, 'events.jsonl')]);
+    ingested = logq(['ingest', '--db', db, join(dir, 'services.log'), join(dir, 'events.jsonl')]);
     report = join(dir, 'report.html');
     logq(['report', '--db', db, '-o', report, '--since', '2026-12-04', '--until', '2026-12-05']);
     browser = await launchBrowser();
@@ -92,7 +96,9 @@ describe('report with hostile log content', () => {
     const opened = await openReport(browser, report);
     const text = await opened.page.locator('body').innerText();
     for (const [name, payload] of Object.entries(PAYLOADS)) expect(text, name).toContain(payload);
-    expect(await opened.page.locator('#top-sources').innerText()).toContain(PAYLOADS.jsonSource);
+    expect(await opened.page.locator('#top-sources').innerText()).toContain(PAYLOADS.jsonService);
+    expect(ingested).toContain('events.jsonl: 5 lines read, 4 events, 1 reject');
+    expect(text).not.toContain(HOSTILE_SOURCE);
     expect(await opened.page.locator('#suggestions').innerText()).toContain(PAYLOADS.scriptService);
   });
 });

@@ -203,8 +203,10 @@ const MARKUP = {
   scriptId: '<script>window.__injected=1</script>',
   imageId: '"><img/src=x/onerror=window.__injected=2>',
   identReply: 'UNIX : </td><svg/onload=window.__injected=3>',
-  sourceAddress: '"><iframe/src=javascript:window.__injected=4>',
 };
+
+/** A source that is not an address: ingest rejects its line, so the report never shows it. */
+const FORGED_SOURCE = '"><iframe/src=javascript:window.__injected=4>';
 
 describe('HTML escaping from the daemon to the report', () => {
   let dir: string;
@@ -226,7 +228,7 @@ describe('HTML escaping from the daemon to the report', () => {
     removeDir(dir);
   });
 
-  it('renders hostile ids, identd replies and addresses as text', async () => {
+  it('renders hostile ids and identd replies as text', async () => {
     const serviceLog = join(dir, 'services.log');
     const jsonLog = join(dir, 'events.jsonl');
     const defaults = `defaults\n{\n\tlog_type = FILE ${serviceLog}\n\tlog_on_success = PID HOST USERID EXIT\n\tlog_on_failure = HOST USERID\n}\n`;
@@ -243,14 +245,16 @@ describe('HTML escaping from the daemon to the report', () => {
 
     // The daemon only writes real addresses, so a hostile one is added to the file directly.
     const forged = join(dir, 'forged.log');
-    writeFileSync(forged, `26/12/4@10:00:00: FAIL: forged address from=${MARKUP.sourceAddress}\n`);
+    writeFileSync(forged, `26/12/4@10:00:00: FAIL: forged address from=${FORGED_SOURCE}\n`);
     const db = join(dir, 'logq.duckdb');
-    execFileSync(process.execPath, [LOGQ_BIN, 'ingest', '--db', db, serviceLog, jsonLog, forged], { env: { ...process.env, TZ: 'UTC' } });
+    const ingested = execFileSync(process.execPath, [LOGQ_BIN, 'ingest', '--db', db, serviceLog, jsonLog, forged], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    expect(ingested).toContain(`${forged}: 1 line read, 0 events, 1 reject`);
     const report = join(dir, 'report.html');
     execFileSync(process.execPath, [LOGQ_BIN, 'report', '--db', db, '-o', report, '--since', '2000-01-01'], { env: { ...process.env, TZ: 'UTC' } });
 
     const html = readFileSync(report, 'utf8');
     for (const [name, markup] of Object.entries(MARKUP)) expect(html.includes(markup), name).toBe(false);
+    expect(html).not.toContain('iframe');
     expect(html).not.toMatch(/<(img|svg|iframe)\b/i);
 
     const browser = await launchBrowser();
