@@ -43,7 +43,7 @@ function makeSources(rand, count) {
   return sources;
 }
 
-/** The most sessions open at once; a START waits while this many are open. */
+/** The maximum number of sessions open at once. While this many are open, no START is written. */
 const MAX_OPEN = 20;
 
 /**

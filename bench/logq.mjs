@@ -18,8 +18,9 @@
  * --questions fails,top,… picks questions by the ids in QUESTIONS below, and --no-tools
  * leaves out grep, lnav and fail2ban-regex.
  * --store-floor also times DuckDB alone storing the syslog form's rows, already parsed, from
- * memory (how long keeping the rows takes, whatever parses them), on all threads and on
- * one, and DuckDB alone parsing the syslog lines as ingest does without storing them.
+ * memory, on all threads and on one: how long keeping the rows takes, whatever parses
+ * them. It then times DuckDB alone parsing the syslog lines as ingest does, without
+ * storing them.
  * --lines (default 10,000,000) sizes the log for logq; --tool-lines (default 1,000,000)
  * caps the head of the file that lnav and fail2ban-regex read, because fail2ban-regex
  * reads about 25,000 lines/s here and 10 million lines would take minutes per round.
@@ -54,7 +55,7 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Runs a command, returns [seconds, stdout, stderr]; throws with its stderr when it fails. */
+/** Runs a command and returns [seconds, stdout, stderr]. Throws with its stderr when it fails. */
 function timed(command, args, env = {}) {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
@@ -207,7 +208,7 @@ function rangeNote(seconds) {
 
 const chosen = QUESTIONS.filter(([id]) => option('questions', QUESTIONS.map(([key]) => key).join(',')).split(',').includes(id));
 // Every whole command runs before this process loads DuckDB: Linux copies a parent's page
-// tables on fork, so spawning from a process that holds DuckDB's memory took longer.
+// tables on fork, so spawning from a process with DuckDB's memory took longer.
 for (const [, question, args] of chosen) {
   const [cli, compared] = inTurns(COMPARE ? [LOGQ, COMPARE] : [LOGQ], args);
   const printed = `${cli.output.split('\n').length - 1} lines printed`;

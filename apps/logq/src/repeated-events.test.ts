@@ -5,7 +5,7 @@ import { makeTempDir, removeTempDirs, runLogq } from '../test-support/run.js';
 
 afterAll(removeTempDirs);
 
-/** Writes the same STARTs (40 unless told) as the daemon's file log and as its JSONL, in one directory. */
+/** Writes the same STARTs (40 by default) as the daemon's file log and as its JSONL, in one directory. */
 function writeBothLogs(pidOffset = 0, events = 40): { fileLog: string; jsonl: string } {
   const dir = makeTempDir();
   const fileLines: string[] = [];
