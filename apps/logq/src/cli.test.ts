@@ -80,9 +80,12 @@ test('bin/logq.js exits with the status of main', () => {
   expect(result.stderr).toContain('[LOGQ_DB_NOT_FOUND]');
 });
 
-// Loading @duckdb/node-api costs a question tens of milliseconds, so only ingest,
-// report, suggest and result types that read-client.ts does not convert load it.
-test('question commands skip node-api', async () => {
+/**
+ * Runs each command line in one Node process, through main() on a database of three
+ * events, and returns its exit status and whether a module whose path contains `module`
+ * was loaded by then, in turn.
+ */
+async function statusesAndLoads(questions: string[][], module: string): Promise<unknown[]> {
   requireBuild();
   const dir = makeTempDir();
   const db = join(dir, 'logq.duckdb');
@@ -93,39 +96,29 @@ test('question commands skip node-api', async () => {
     import { createRequire } from 'node:module';
     const { main } = await import(${JSON.stringify(join(REPOSITORY, 'apps', 'logq', 'dist', 'main.js'))});
     const io = { stdout: { write: () => true }, stderr: process.stderr, env: {} };
-    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('@duckdb/node-api'));
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes(${JSON.stringify(module)}));
     const statuses = [];
     for (const argv of JSON.parse(process.argv[1])) statuses.push(await main([...argv, '--db', ${JSON.stringify(db)}], io), loaded());
     console.log(JSON.stringify(statuses));`;
-  const questions = [['fails'], ['top', 'sources'], ['services'], ['sessions'], ['timeline'], ['query', 'SELECT 1 AS n'], ['query', 'SELECT 1.5::DECIMAL(4, 1) AS d']];
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(questions)], { encoding: 'utf8' });
-
   expect(result.stderr).toBe('');
-  expect(JSON.parse(result.stdout)).toEqual([0, false, 0, false, 0, false, 0, false, 0, false, 0, false, 0, true]);
+  return JSON.parse(result.stdout) as unknown[];
+}
+
+// Loading @duckdb/node-api costs a question tens of milliseconds, so only ingest,
+// report, suggest and result types that read-client.ts does not convert load it.
+test('question commands skip node-api', async () => {
+  const questions = [['fails'], ['top', 'sources'], ['services'], ['sessions'], ['timeline'], ['query', 'SELECT 1 AS n'], ['query', 'SELECT 1.5::DECIMAL(4, 1) AS d']];
+
+  expect(await statusesAndLoads(questions, '@duckdb/node-api')).toEqual([0, false, 0, false, 0, false, 0, false, 0, false, 0, false, 0, true]);
 });
 
 // ipaddr.js comes in through --source, report and suggest only, so a question without
 // --source shows that those modules stayed unloaded.
 test('question commands load only their modules', async () => {
-  requireBuild();
-  const dir = makeTempDir();
-  const db = join(dir, 'logq.duckdb');
-  const log = join(dir, 'xinetd.log');
-  writeStartLines(log, 3);
-  expect((await runLogq(['ingest', '--db', db, log])).status).toBe(0);
-  const script = `
-    import { createRequire } from 'node:module';
-    const { main } = await import(${JSON.stringify(join(REPOSITORY, 'apps', 'logq', 'dist', 'main.js'))});
-    const io = { stdout: { write: () => true }, stderr: process.stderr, env: {} };
-    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('ipaddr.js'));
-    const statuses = [];
-    for (const argv of JSON.parse(process.argv[1])) statuses.push(await main([...argv, '--db', ${JSON.stringify(db)}], io), loaded());
-    console.log(JSON.stringify(statuses));`;
   const questions = [['fails'], ['top', 'sources'], ['services'], ['sessions'], ['timeline'], ['query', 'SELECT 1 AS n'], ['fails', '--source', '192.0.2.0/24']];
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(questions)], { encoding: 'utf8' });
 
-  expect(result.stderr).toBe('');
-  expect(JSON.parse(result.stdout)).toEqual([0, false, 0, false, 0, false, 0, false, 0, false, 0, false, 0, true]);
+  expect(await statusesAndLoads(questions, 'ipaddr.js')).toEqual([0, false, 0, false, 0, false, 0, false, 0, false, 0, false, 0, true]);
 });
 
 test('help of a question command is unchanged', async () => {
