@@ -145,8 +145,8 @@ async function storeFloor(duckdb, formDb, form) {
     connection.closeSync();
     instance.closeSync();
     rmSync(floorDb, { force: true });
-    const how = threads ? 'on one thread' : `on ${cpus().length} threads`;
-    record('DuckDB alone', `store the ${form} events, parsed, from memory, ${how}`, eventCount, run.seconds, `${run.cpu.toFixed(1)} s of CPU`);
+    const threadNote = threads ? 'on one thread' : `on ${cpus().length} threads`;
+    record('DuckDB alone', `store the ${form} events, parsed, from memory, ${threadNote}`, eventCount, run.seconds, `${run.cpu.toFixed(1)} s of CPU`);
   }
 }
 

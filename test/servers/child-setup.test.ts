@@ -172,8 +172,8 @@ describe('servers that fail to start', () => {
     expect(reply.data).toBe('');
     await waitForLine(log, /FAIL: huge fork from=127\.0\.0\.1/);
     // The daemon writes its stderr and its service log apart, so either may come first.
-    const refused = /ERROR: service huge: unable to start \/bin\/true: setrlimit\(rlimit_files\): Operation not permitted/;
-    await waitFor('the setrlimit error on stderr', () => (refused.test(daemon!.stderr()) ? true : undefined));
+    const setrlimitError = /ERROR: service huge: unable to start \/bin\/true: setrlimit\(rlimit_files\): Operation not permitted/;
+    await waitFor('the setrlimit error on stderr', () => (setrlimitError.test(daemon!.stderr()) ? true : undefined));
     expect(readFileSync(log, 'utf8')).not.toMatch(/EXIT: huge/);
   });
 
