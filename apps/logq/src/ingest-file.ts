@@ -123,9 +123,17 @@ function binaryError(path: string, binary: NonNullable<ReadResult['binary']>): L
   );
 }
 
-function gzipDamageError(state: ReadState, damage: string): LogqError {
+/** Says where the lines before a gzip file's damage were loaded: now, from a copy before, or both. */
+function loadedBefore(state: ReadState): string {
   const copy = state.summary.sameContentAs;
-  const loaded = copy ? `The lines before it were already loaded from ${copy}` : 'The lines before it were loaded';
+  if (!copy) return 'The lines before it were loaded';
+  const fromCopy = state.lineCount - state.summary.linesRead;
+  if (state.summary.linesRead === 0) return `The lines before it were already loaded from ${copy}`;
+  return `The lines before it were loaded: the first ${fromCopy} already from ${copy}, the other ${state.summary.linesRead} now`;
+}
+
+function gzipDamageError(state: ReadState, damage: string): LogqError {
+  const loaded = loadedBefore(state);
   return new LogqError(
     'LOGQ_FILE_READ_FAILED',
     `${state.summary.path}: gzip data is truncated or corrupt (${damage}) after line ${state.lineCount}. ${loaded}; replace the file with a complete copy to load the rest`,

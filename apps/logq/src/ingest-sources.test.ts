@@ -114,6 +114,23 @@ test('truncated gzip copy of a loaded log adds nothing', async () => {
   expect(await countRows(db, 'events')).toBe(2000);
 });
 
+test('truncated gzip copy past a loaded copy says which lines are new', async () => {
+  const { dir, db } = setup();
+  const head = join(dir, 'head.log');
+  writeFileSync(head, startLines('part', 0, 100));
+  await ingest(db, head);
+  const copy = join(dir, 'xinetd.log.1.gz');
+  const whole = gzipSync(startLines('part', 0, 2000));
+  writeFileSync(copy, whole.subarray(0, Math.floor(whole.length / 2)));
+
+  const result = await ingest(db, copy);
+
+  const match = /the first 100 already from (\S+), the other (\d+) now/.exec(result.stderr);
+  expect(match?.[1]).toBe(head);
+  expect(Number(match?.[2])).toBeGreaterThan(0);
+  expect(await countRows(db, 'events')).toBe(100 + Number(match?.[2]));
+});
+
 test('older shorter copy of a loaded log adds nothing', async () => {
   const { dir, db } = setup();
   const file = join(dir, 'xinetd.log');

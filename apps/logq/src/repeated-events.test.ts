@@ -57,6 +57,20 @@ test('four events do not warn', async () => {
   expect(result.stderr).toBe('');
 });
 
+test('daemon messages in both logs warn', async () => {
+  const dir = makeTempDir();
+  const messageLog = join(dir, 'xinetd.log');
+  const jsonl = join(dir, 'events.jsonl');
+  const texts = Array.from({ length: 9 }, (_, i) => `service s${i} listening on 127.0.0.1:${17000 + i}/tcp`);
+  writeFileSync(messageLog, texts.map((text, i) => `26/12/4@10:00:0${i} xinetd[900]: INFO: ${text}`).join('\n') + '\n');
+  const events = texts.map((text, i) => ({ level: 30, time: new Date(2026, 11, 4, 10, 0, i, 500).toISOString(), event: 'MESSAGE', severity: 'INFO', msg: text }));
+  writeFileSync(jsonl, events.map((event) => JSON.stringify(event)).join('\n') + '\n');
+
+  const result = await runLogq(['ingest', '--db', join(makeTempDir(), 'logq.duckdb'), messageLog, jsonl]);
+
+  expect(result.stderr).toContain(`${messageLog}: 9 of its first 9 new events repeat events loaded from ${jsonl}`);
+});
+
 test('other events do not warn', async () => {
   const { fileLog, jsonl } = writeBothLogs(1000);
   const result = await runLogq(['ingest', '--db', join(makeTempDir(), 'logq.duckdb'), fileLog, jsonl]);

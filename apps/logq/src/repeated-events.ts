@@ -26,19 +26,21 @@ export interface RepeatedEvents {
   otherPath: string;
 }
 
-// An event repeats another when the kind, service and pid are the same, the time falls in
-// the same second (the file log has no fractions), and one of the two lines is JSONL.
+// An event repeats another when the kind, service and pid (and for a daemon message, its
+// text) are the same, the time falls in the same second (the file log has no fractions),
+// and one of the two lines is JSONL.
 const SAMPLE_SQL = `
 WITH sample AS (
-  SELECT line_number, kind, service, pid, date_trunc('second', time) AS second, form = 'jsonl' AS is_jsonl
+  SELECT line_number, kind, service, pid, text, date_trunc('second', time) AS second, form = 'jsonl' AS is_jsonl
   FROM events
-  WHERE file_id = $file_id AND line_number > $after_line AND time IS NOT NULL AND kind <> 'MESSAGE'
+  WHERE file_id = $file_id AND line_number > $after_line AND time IS NOT NULL
   ORDER BY line_number LIMIT ${SAMPLE_EVENTS}
 ),
 matches AS (
   SELECT s.line_number, min(e.file_id) AS other_file
   FROM sample s JOIN events e
     ON e.kind = s.kind AND e.service IS NOT DISTINCT FROM s.service AND e.pid IS NOT DISTINCT FROM s.pid
+    AND (s.kind <> 'MESSAGE' OR e.text IS NOT DISTINCT FROM s.text)
     AND e.time >= s.second AND e.time < s.second + INTERVAL 1 SECOND
   WHERE e.file_id <> $file_id AND (e.form = 'jsonl') <> s.is_jsonl
     AND e.time >= (SELECT min(second) FROM sample) AND e.time < (SELECT max(second) FROM sample) + INTERVAL 1 SECOND

@@ -1,5 +1,5 @@
 /** The `report` subcommand's options and help. */
-import type { Command } from 'commander';
+import { Option, type Command } from '../commander.js';
 import type { ExitStatus } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { DB_HELP, SINCE_HELP, UNTIL_HELP, checkRange, collectNetwork, timeOption } from './cli-options.js';
@@ -15,7 +15,7 @@ export function addReportCommand(program: Command, io: CliIo, setStatus: (status
     .option('--since <when>', SINCE_HELP, timeOption(io))
     .option('--until <when>', UNTIL_HELP, timeOption(io))
     .option('--service <name>', 'only events of this service (the daemon timeline still shows all)')
-    .option('--allow <address>', 'never suggest this address or CIDR block (repeatable), as in logq suggest', collectNetwork, [])
+    .addOption(new Option('--allow <address>', 'never suggest this address or CIDR block (repeatable), as in logq suggest').argParser(collectNetwork).default([], 'none'))
     .option('--include-loopback', "let loopback addresses other than this host's own be suggested, as in logq suggest")
     .action(async (options: ReportOptions) => {
       checkRange(options);

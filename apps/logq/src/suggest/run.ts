@@ -42,7 +42,9 @@ function reportSkipped(plan: Plan, expired: number, io: CliIo): void {
     io.stderr.write(`logq: not suggesting ${skipped.entry} (${skipped.failures} failures, at most ${skipped.peak} in the window): ${skipped.reason}\n`);
   }
   if (expired > 0) {
-    io.stderr.write(`logq: ${expired} source${expired === 1 ? '' : 's'} crossed the threshold, but the ban time has passed since the last failure; raise --ban-time to include them\n`);
+    const sources = expired === 1 ? '1 source' : `${expired} sources`;
+    const them = expired === 1 ? 'it' : 'them';
+    io.stderr.write(`logq: ${sources} crossed the threshold, but the ban time has passed since the last failure; raise --ban-time to include ${them}\n`);
   }
 }
 
