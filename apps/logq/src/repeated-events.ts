@@ -26,9 +26,9 @@ export interface RepeatedEvents {
   otherPath: string;
 }
 
-// An event repeats another when the kind, service and pid (and for a daemon message, its
-// text) are the same, the time falls in the same second (the file log has no fractions),
-// and one of the two lines is JSONL.
+// An event repeats another when the kind, service and pid are the same (and for a daemon
+// message, its text) and one of the two lines is JSONL. The time must fall in the same
+// second, because the file log has no fractions.
 const SAMPLE_SQL = `
 WITH sample AS (
   SELECT line_number, kind, service, pid, text, date_trunc('second', time) AS second, form = 'jsonl' AS is_jsonl
