@@ -17,7 +17,7 @@ export interface Database {
 /**
  * Open mode: `write` creates a missing file, and `read` requires the file. `create` is
  * `write` that also creates missing parent directories, for the default path only: a
- * missing directory in a path the user typed is more likely a typo than a wish.
+ * missing directory in a path the user typed is more likely a typo than intended.
  */
 export type OpenMode = 'create' | 'write' | 'read';
 

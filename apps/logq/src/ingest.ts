@@ -63,7 +63,7 @@ function addTotals(totals: FileSummary, summary: FileSummary): void {
   totals.foreign += summary.foreign;
 }
 
-/** Returns a file's size as stored, or 0 when it cannot be read; reading the file reports the problem. */
+/** Returns a file's size as stored, or 0 when it cannot be read. Reading the file later reports the problem. */
 function storedSize(file: InputFile): number {
   try {
     return statSync(file.absolutePath).size;

@@ -100,8 +100,8 @@ export function uniqueColumnNames(names: readonly string[]): string[] {
 }
 
 /**
- * Columns named after the result itself, for `logq query`; numbers are right-aligned. A
- * repeated name gets a suffix (see uniqueColumnNames), the same in every format.
+ * Returns columns named after the result itself, for `logq query`. Numbers are
+ * right-aligned. A repeated name gets a suffix (see uniqueColumnNames), the same in every format.
  */
 export function columnsOf(names: readonly string[], firstRow: Record<string, unknown> | undefined): OutputColumn[] {
   const keys = uniqueColumnNames(names);
